@@ -1,0 +1,19 @@
+import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
+import { membersRouter } from "./routers/members";
+import { organizationsRouter } from "./routers/organizations";
+import { runsRouter } from "./routers/runs";
+import { trainingRouter } from "./routers/training";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  organizations: organizationsRouter,
+  members: membersRouter,
+  apiKeys: apiKeysRouter,
+  audit: auditRouter,
+  training: trainingRouter,
+  runs: runsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

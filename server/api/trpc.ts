@@ -1,0 +1,65 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Db } from "@/server/db/client";
+import type { Actor } from "@/server/tenancy/actor";
+import { getMemberOrg, type OrgContext } from "@/server/tenancy/organizations";
+import { can, type Permission } from "@/server/tenancy/permissions";
+import { getUser } from "@/server/tenancy/users";
+import { toTRPCError } from "./error-mapping";
+
+/* ---------- 1. Context ---------- */
+
+export interface Context {
+  db: Db;
+  /** The signed-in user's id (web session), or null. */
+  userId: string | null;
+}
+
+/* ---------- 2. Initialisation ---------- */
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null;
+    return { ...shape, data: { ...shape.data, zodIssues: zod } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain errors → tRPC codes, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
+  return result;
+});
+
+/* ---------- 3. Procedures ---------- */
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const user = await getUser(ctx.db, ctx.userId);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists" });
+  const actor: Actor = { kind: "user", userId: user.id, label: user.email };
+  return next({ ctx: { ...ctx, user, actor } });
+});
+
+/**
+ * Reads the organization from input (`org`: its slug), checks membership and the permission,
+ * and puts `ctx.org` in context. Handlers never re-derive the tenant.
+ */
+export function orgProcedure(permission: Permission) {
+  return protectedProcedure.input(z.object({ org: z.string().min(1) })).use(async ({ ctx, input, next }) => {
+    const org: OrgContext = await getMemberOrg(ctx.db, ctx.user.id, input.org);
+    if (!can(org.role, permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${org.role}) cannot ${permission.replace(":", " ")}` });
+    }
+    return next({ ctx: { ...ctx, org } });
+  }).meta({ permission });
+}
+
+export interface ProcedureMeta { permission?: Permission }

@@ -1,0 +1,71 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import type { Provider } from "next-auth/providers";
+import { getDb } from "@/server/db/client";
+import { env } from "@/server/env";
+import { upsertOAuthUser, verifyCredentials } from "@/server/tenancy/users";
+import { emailSchema } from "@/server/tenancy/validation";
+import { loadOrCreateAuthSecret } from "./auth-secret";
+import { enabledProviders } from "./providers";
+
+function buildProviders(): Provider[] {
+  const providers: Provider[] = [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const email = emailSchema.safeParse(raw?.email);
+        if (!email.success || typeof raw?.password !== "string") throw new CredentialsSignin();
+        const user = await verifyCredentials(await getDb(), email.data, raw.password);
+        if (!user) throw new CredentialsSignin();
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  for (const p of enabledProviders(env)) {
+    if (p.id === "github") providers.push(GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
+    if (p.id === "google") providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET }));
+    if (p.id === "oidc") {
+      providers.push({
+        id: "oidc", name: p.name, type: "oidc", issuer: env.AUTH_OIDC_ISSUER,
+        clientId: env.AUTH_OIDC_ID, clientSecret: env.AUTH_OIDC_SECRET,
+      });
+    }
+  }
+  return providers;
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  // Credentials sign-in requires JWT sessions; OAuth users are linked to our users table in signIn.
+  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  secret: loadOrCreateAuthSecret(env.AUTH_SECRET, env.ANVIL_DATA_DIR),
+  trustHost: true,
+  pages: { signIn: "/login", error: "/login" },
+  providers: buildProviders(),
+  callbacks: {
+    async signIn({ user, account, profile }) {
+      if (!account || account.provider === "credentials") return true;
+      const email = emailSchema.safeParse(user.email ?? profile?.email);
+      if (!email.success) return false;
+      try {
+        const stored = await upsertOAuthUser(await getDb(), {
+          email: email.data, name: user.name ?? null, image: user.image ?? null,
+          provider: account.provider, providerAccountId: account.providerAccountId, type: account.type,
+        });
+        user.id = stored.id;
+        return true;
+      } catch {
+        return "/login?error=AccessDenied";
+      }
+    },
+    async jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    async session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

@@ -1,0 +1,142 @@
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, doublePrecision, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { organizations, users } from "./tenancy";
+
+export const runTypeEnum = pgEnum("run_type", ["training", "evaluation", "optimization", "simulation", "inference"]);
+export const runStatusEnum = pgEnum("run_status", ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
+export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL"]);
+
+export const projects = pgTable("projects", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  slug: text("slug").notNull(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex("projects_org_slug_idx").on(t.orgId, t.slug)]);
+
+export const experiments = pgTable("experiments", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex("experiments_project_name_idx").on(t.projectId, t.name)]);
+
+export const runs = pgTable("runs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  experimentId: uuid("experiment_id").notNull().references(() => experiments.id, { onDelete: "cascade" }),
+  /** Insertion order; a stable tiebreak where timestamps collide. */
+  seq: bigserial("seq", { mode: "number" }).notNull(),
+  name: text("name").notNull(),
+  type: runTypeEnum("type").notNull().default("training"),
+  status: runStatusEnum("status").notNull().default("QUEUED"),
+  /** What the user wants (Kubernetes spec vs status): the runner drives status towards it. */
+  desiredState: desiredStateEnum("desired_state").notNull().default("RUN"),
+  /** Fencing token: bumped by every claim and every transition. */
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+  leaseOwner: text("lease_owner"),
+  leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+  nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
+  /** "local" | "ray" | … ; "none" for runs logged from outside (SDKs, MLflow clients). */
+  executor: text("executor").notNull().default("local"),
+  executorSpec: jsonb("executor_spec").$type<Record<string, unknown>>().notNull().default({}),
+  resources: jsonb("resources").$type<Record<string, unknown>>().notNull().default({}),
+  template: text("template"),
+  /** Deterministic `<install>-<run>-<attempt>`, written before the executor is called. */
+  remoteId: text("remote_id"),
+  attempt: integer("attempt").notNull().default(1),
+  logCursor: text("log_cursor").notNull().default(""),
+  exitCode: integer("exit_code"),
+  statusMessage: text("status_message"),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  startedAt: timestamp("started_at", { withTimezone: true }),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+}, (t) => [
+  index("runs_org_created_idx").on(t.orgId, t.createdAt),
+  index("runs_experiment_idx").on(t.experimentId),
+  index("runs_due_idx").on(t.nextCheckAt).where(sql`status in ('QUEUED','STARTING','RUNNING') and executor <> 'none'`),
+]);
+
+export const runParams = pgTable("run_params", {
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  value: text("value").notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.key] })]);
+
+export const runTags = pgTable("run_tags", {
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  value: text("value").notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.key] })]);
+
+/** One row per (run, attempt, key, step): a replayed batch inserts nothing. */
+export const metrics = pgTable("metrics", {
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  key: text("key").notNull(),
+  step: bigint("step", { mode: "number" }).notNull(),
+  ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
+  value: doublePrecision("value").notNull(),
+  /** Ingestion order: the resume cursor of the metrics stream. */
+  seq: bigserial("seq", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.attempt, t.key, t.step] }), index("metrics_run_seq_idx").on(t.runId, t.seq)]);
+
+export const runLogs = pgTable("run_logs", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  text: text("text").notNull(),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("run_logs_run_idx").on(t.runId, t.id)]);
+
+export const artifacts = pgTable("artifacts", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull(),
+  path: text("path").notNull(),
+  size: bigint("size", { mode: "number" }).notNull(),
+  sha256: text("sha256").notNull(),
+  contentType: text("content_type").notNull(),
+  storageKey: text("storage_key").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex("artifacts_run_path_idx").on(t.runId, t.path)]);
+
+/** The legal (from, to) pairs of the run lifecycle, kept in sync with server/runner/run-lifecycle.ts. */
+export const runAllowedTransitions = pgTable("run_allowed_transitions", {
+  fromStatus: runStatusEnum("from_status").notNull(),
+  toStatus: runStatusEnum("to_status").notNull(),
+}, (t) => [primaryKey({ columns: [t.fromStatus, t.toStatus] })]);
+
+export const runTransitions = pgTable("run_transitions", {
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  version: bigint("version", { mode: "number" }).notNull(),
+  orgId: uuid("org_id").notNull(),
+  /** Null only for the creation row. */
+  fromStatus: runStatusEnum("from_status"),
+  toStatus: runStatusEnum("to_status").notNull(),
+  actor: text("actor").notNull(),
+  reason: text("reason"),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.runId, t.version] }),
+  // An illegal (from, to) pair fails inside the writing transaction, whoever wrote it.
+  foreignKey({ columns: [t.fromStatus, t.toStatus], foreignColumns: [runAllowedTransitions.fromStatus, runAllowedTransitions.toStatus] }),
+]);
+
+/** Short-lived credentials injected into one attempt of one run. */
+export const runTokens = pgTable("run_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("run_tokens_run_idx").on(t.runId)]);

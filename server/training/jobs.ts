@@ -1,0 +1,74 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { experiments, projects, runParams, runs, runTransitions } from "@/server/db/schema";
+import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
+import { transition } from "@/server/runner/transition";
+import { wakeRunner } from "@/server/runner/wake";
+import type { Actor } from "@/server/tenancy/actor";
+import { recordAudit } from "@/server/tenancy/audit";
+import type { SubmitJobInput } from "./job-input";
+import { findTemplate } from "./templates";
+
+/** Queues a training job: run row, creation transition, params and audit in one transaction. */
+export async function submitJob(db: Db, org: { id: string }, actor: Actor, input: SubmitJobInput) {
+  const template = input.template ? findTemplate(input.template) : undefined;
+  if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
+  const command = input.command || template?.command;
+  if (!command) throw new ValidationError("Choose a template or enter a command");
+  const hyperparameters = { ...template?.hyperparameters, ...input.hyperparameters };
+
+  const run = await db.transaction(async (tx) => {
+    const project = await resolveProject(tx, org.id, input.projectId);
+    const [experiment] = await tx.select().from(experiments)
+      .where(and(eq(experiments.orgId, org.id), eq(experiments.projectId, project.id), eq(experiments.name, "Default")));
+    const experimentId = experiment?.id ?? (await tx.insert(experiments).values({ orgId: org.id, projectId: project.id, name: "Default" }).returning())[0].id;
+    const [created] = await tx.insert(runs).values({
+      orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training", status: "QUEUED", version: 1,
+      executor: input.executor, template: template?.id ?? null, resources: input.resources,
+      executorSpec: { command, params: hyperparameters },
+      createdBy: actor.kind === "user" ? actor.userId : null,
+    }).returning();
+    await tx.insert(runTransitions).values({ runId: created.id, orgId: org.id, version: 1, fromStatus: null, toStatus: "QUEUED", actor: actor.label, reason: "submitted" });
+    const entries = Object.entries(hyperparameters);
+    if (entries.length > 0) {
+      await tx.insert(runParams).values(entries.map(([key, value]) => ({ runId: created.id, orgId: org.id, key, value: String(value) })));
+    }
+    await recordAudit(tx, { orgId: org.id, actor, action: "run.submit", targetType: "run", targetId: created.id, details: { name: input.name, template: template?.id ?? null } });
+    await tx.execute(sql`select pg_notify('anvil_run', ${JSON.stringify({ runId: created.id, status: "QUEUED" })})`);
+    return created;
+  });
+  wakeRunner();
+  return run;
+}
+
+async function resolveProject(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, projectId?: string) {
+  const where = projectId ? and(eq(projects.orgId, orgId), eq(projects.id, projectId)) : and(eq(projects.orgId, orgId), eq(projects.slug, "default"));
+  const [project] = await tx.select().from(projects).where(where);
+  if (project) return project;
+  if (projectId) throw new NotFoundError("Project");
+  const [created] = await tx.insert(projects).values({ orgId, slug: "default", name: "Default" }).onConflictDoNothing().returning();
+  return created ?? (await tx.select().from(projects).where(where))[0];
+}
+
+/**
+ * Cancel (desired state, as Kubernetes would): a queued run ends at once; a started one is
+ * stopped by the runner. Bumping the version revokes any lease, so a runner mid-step is fenced.
+ */
+export async function cancelJob(db: Db, org: { id: string }, actor: Actor, runId: string) {
+  await db.transaction(async (tx) => {
+    const [run] = await tx.update(runs)
+      .set({ desiredState: "CANCEL", version: sql`${runs.version} + 1`, leaseOwner: null, leaseExpiresAt: null, nextCheckAt: sql`now()` })
+      .where(and(eq(runs.id, runId), eq(runs.orgId, org.id), sql`${runs.status} in ('QUEUED','STARTING','RUNNING')`))
+      .returning();
+    if (!run) {
+      const [exists] = await tx.select({ status: runs.status }).from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, org.id)));
+      if (!exists) throw new NotFoundError("Run");
+      throw new ConflictError(`The run already ended (${exists.status})`);
+    }
+    await recordAudit(tx, { orgId: org.id, actor, action: "run.cancel", targetType: "run", targetId: runId });
+    if (run.status === "QUEUED") {
+      await transition(tx, { runId, orgId: org.id, from: "QUEUED", to: "CANCELLED", version: run.version, actor, reason: "cancelled before it started", set: { statusMessage: "Cancelled" } });
+    }
+  });
+  wakeRunner();
+}
