@@ -198,7 +198,7 @@ export class AnvilRun {
         failure = new AnvilError(`Anvil ${what} failed (${res.status} ${code}): ${message}`, {
           status: res.status,
           code,
-          retryable: false,
+          retryable: res.status === 429 || res.status >= 500,
         });
       }
       if (!failure.retryable || attempt >= this._maxAttempts) throw failure;

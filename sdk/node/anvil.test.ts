@@ -1,11 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AnvilError, AnvilRun } from "./anvil.mjs";
 import { startFakeAnvil, type FakeAnvil } from "./test/fake-anvil";
+
+// Spied on (still working) so a test can tell streaming from reading the whole file.
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return { ...fs, createReadStream: vi.fn(fs.createReadStream) };
+});
 
 let anvil: FakeAnvil;
 let run: AnvilRun;
@@ -198,6 +205,7 @@ describe("artifacts", () => {
         expect(req.body.equals(content)).toBe(true);
       }
       expect(info.size).toBe(content.length);
+      expect(vi.mocked(createReadStream).mock.calls.map(([path]) => path)).toEqual([file, file]);
     });
   });
 });

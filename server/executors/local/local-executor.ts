@@ -161,7 +161,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         cwd: process.cwd(),
         detached: true,
         stdio: "ignore",
-        env: jobBaseEnv(process.env),
+        env: jobBaseEnv(process.env) as NodeJS.ProcessEnv,
       });
       child.unref();
       await waitForSupervisor(dir, child);
