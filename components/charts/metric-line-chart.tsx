@@ -33,12 +33,20 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: 
 const timeWithSeconds = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 const dateAndTime = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
-function xFormatter(mode: XMode, [lo, hi]: [number, number]): (value: number) => string {
+const fullDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const stepFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** Axis ticks: compact steps, and time only as precise as the visible span needs. */
+function xTickFormatter(mode: XMode, [lo, hi]: [number, number]): (value: number) => string {
   if (mode === "step") return formatNumber;
   const span = hi - lo;
   const format = span > 86_400_000 ? dateAndTime : span < 600_000 ? timeWithSeconds : timeOfDay;
   return (value) => format.format(value);
 }
+
+/** Tooltips name the exact bucket, so they never round. */
+const xExactFormatter = (mode: XMode) => (value: number) =>
+  mode === "step" ? stepFormat.format(value) : fullDateTime.format(value);
 
 const axisTick = { fill: "var(--muted-foreground)", fontSize: 12 };
 const segment =
@@ -61,7 +69,8 @@ export function MetricLineChart({
   const [logScale, setLogScale] = useState(defaultLogScale);
   const titleId = useId();
   const prepared = useMemo(() => prepareLineChart(series, { x, smoothing, logScale }), [series, x, smoothing, logScale]);
-  const formatX = xFormatter(x, prepared.xDomain);
+  const formatTick = xTickFormatter(x, prepared.xDomain);
+  const formatExact = xExactFormatter(x);
 
   return (
     <figure className={cn("flex min-w-0 flex-col gap-3", className)} aria-labelledby={title ? titleId : undefined}>
@@ -118,7 +127,13 @@ export function MetricLineChart({
           style={{ minHeight: height }}
         />
       ) : (
-        <ChartBody prepared={prepared} height={height} logScale={logScale} formatX={formatX} />
+        <ChartBody
+          prepared={prepared}
+          height={height}
+          logScale={logScale}
+          formatTick={formatTick}
+          formatExact={formatExact}
+        />
       )}
     </figure>
   );
@@ -128,14 +143,16 @@ function ChartBody({
   prepared,
   height,
   logScale,
-  formatX,
+  formatTick,
+  formatExact,
 }: {
   prepared: PreparedLineChart;
   height: number;
   logScale: boolean;
-  formatX: (value: number) => string;
+  formatTick: (value: number) => string;
+  formatExact: (value: number) => string;
 }) {
-  const { lines, rows, xDomain, yDomain, xLabel } = prepared;
+  const { lines, rows, xDomain, yDomain, yTicks, xLabel } = prepared;
   // Each series is drawn from its own rows: with merged rows, a run sampled at other steps would look gappy.
   const perLine = useMemo(() => lines.map((line) => rowsForLine(rows, line)), [lines, rows]);
 
@@ -150,7 +167,7 @@ function ChartBody({
               type="number"
               domain={xDomain}
               allowDataOverflow
-              tickFormatter={formatX}
+              tickFormatter={formatTick}
               tick={axisTick}
               stroke="var(--border)"
               minTickGap={24}
@@ -159,6 +176,7 @@ function ChartBody({
               type="number"
               domain={yDomain}
               scale={logScale ? "log" : "auto"}
+              ticks={yTicks ?? undefined}
               allowDataOverflow
               tickFormatter={formatNumber}
               tick={axisTick}
@@ -170,7 +188,13 @@ function ChartBody({
               cursor={{ stroke: "var(--muted-foreground)", strokeDasharray: "3 3" }}
               content={({ active, label }) =>
                 active && typeof label === "number" ? (
-                  <ChartTooltip prepared={prepared} x={label} xLabel={xLabel} formatX={formatX} />
+                  <ChartTooltip
+                    prepared={prepared}
+                    x={label}
+                    xLabel={xLabel}
+                    logScale={logScale}
+                    formatX={formatExact}
+                  />
                 ) : null
               }
             />
@@ -219,15 +243,23 @@ function ChartBody({
   );
 }
 
+function formatBand([lo, hi]: [number, number], [floor]: [number, number], logScale: boolean): string {
+  // On a log axis, prepareLineChart stretches a band whose min was ≤ 0 down to the domain floor.
+  const low = logScale && lo <= floor ? "≤0" : formatNumber(lo);
+  return `[${low}, ${formatNumber(hi)}]`;
+}
+
 function ChartTooltip({
   prepared,
   x,
   xLabel,
+  logScale,
   formatX,
 }: {
   prepared: PreparedLineChart;
   x: number;
   xLabel: string;
+  logScale: boolean;
   formatX: (value: number) => string;
 }) {
   const points = pointsAt(prepared, x);
@@ -244,9 +276,7 @@ function ChartTooltip({
             <span className="max-w-48 truncate text-muted-foreground">{p.line.name}</span>
             <span className="ml-auto pl-2 font-medium tabular-nums">{p.value === null ? "—" : formatNumber(p.value)}</span>
             {p.band && p.band[0] !== p.band[1] ? (
-              <span className="text-muted-foreground tabular-nums">
-                [{formatNumber(p.band[0])}, {formatNumber(p.band[1])}]
-              </span>
+              <span className="text-muted-foreground tabular-nums">{formatBand(p.band, prepared.yDomain, logScale)}</span>
             ) : null}
             {p.x !== x ? <span className="text-muted-foreground">@{formatX(p.x)}</span> : null}
           </li>

@@ -147,20 +147,32 @@ describe("prepareLineChart: nulls", () => {
 });
 
 describe("prepareLineChart: y domain", () => {
-  it("spans line values and band extremes with 5% padding", () => {
+  it("spans line values and band extremes, padded and rounded out to nice ticks", () => {
     const out = prepareLineChart([series(0, [{ step: 0, time: 0, min: -10, max: 30, last: 0 }, pt(1, 10)])], linear);
-    expect(out.yDomain).toEqual([-12, 32]);
+    // [-10, 30] padded by 5% → [-12, 32] → step 10.
+    expect(out.yDomain).toEqual([-20, 40]);
+    expect(out.yTicks).toEqual([-20, -10, 0, 10, 20, 30, 40]);
   });
 
   it("does not pad an all-positive metric below zero", () => {
     const out = prepareLineChart([series(0, [pt(0, 0.01), pt(1, 0.99)])], linear);
-    expect(out.yDomain[0]).toBe(0);
-    expect(out.yDomain[1]).toBeCloseTo(1.039);
+    expect(out.yDomain).toEqual([0, 1.2]);
+    expect(out.yTicks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1, 1.2]);
+  });
+
+  it("keeps tick labels free of float noise for small decimal ranges", () => {
+    const out = prepareLineChart([series(0, [pt(0, 0.301), pt(1, 0.309)])], linear);
+    expect(out.yTicks).toEqual([0.3, 0.302, 0.304, 0.306, 0.308, 0.31]);
+    expect(out.yDomain).toEqual([0.3, 0.31]);
   });
 
   it("widens a flat series around its value", () => {
-    expect(prepareLineChart([series(0, [pt(0, 5), pt(1, 5)])], linear).yDomain).toEqual([4.5, 5.5]);
+    expect(prepareLineChart([series(0, [pt(0, 5), pt(1, 5)])], linear).yDomain).toEqual([4.4, 5.6]);
     expect(prepareLineChart([series(0, [pt(0, 0)])], linear).yDomain).toEqual([0, 1]);
+  });
+
+  it("leaves log-axis ticks to recharts", () => {
+    expect(prepareLineChart([series(0, [pt(0, 1), pt(1, 100)])], { ...linear, logScale: true }).yTicks).toBeNull();
   });
 });
 

@@ -41,6 +41,8 @@ export type PreparedLineChart = {
   lines: ChartLine[];
   xDomain: [number, number];
   yDomain: [number, number];
+  /** Nice tick values for a linear axis; null on a log axis, where recharts' own ticks are fine. */
+  yTicks: number[] | null;
   xLabel: string;
   /** No buckets at all: nothing has been logged yet. */
   empty: boolean;
@@ -101,14 +103,33 @@ function lineNames(series: MetricSeries[]): string[] {
   return series.map((s) => (sameKey ? s.runName : sameRun ? s.key : `${s.runName} · ${s.key}`));
 }
 
-function paddedLinearDomain(lo: number, hi: number): [number, number] {
-  const span = hi - lo;
-  if (span === 0) return lo === 0 ? [0, 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
-  const pad = span * 0.05;
-  // Don't let padding push an all-positive metric (loss, accuracy) below zero, or vice versa.
-  const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-  const max = hi <= 0 ? Math.min(0, hi + pad) : hi + pad;
-  return [min, max];
+/** Rounds to the nearest (geometrically) of 1, 2, 2.5 or 5 times a power of ten: steps people read at a glance. */
+function niceStep(raw: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / magnitude;
+  return (f < Math.SQRT2 ? 1 : f < Math.sqrt(5) ? 2 : f < Math.sqrt(12.5) ? 2.5 : f < Math.sqrt(50) ? 5 : 10) * magnitude;
+}
+
+// Multiples of a decimal step pick up float noise (0.30000000000000004) that would leak into tick labels.
+const clean = (n: number) => Number(n.toPrecision(12));
+
+/** Pads by 5%, then rounds out to about five nice ticks, which recharts does not do for a fixed domain. */
+function niceLinearAxis(lo: number, hi: number): { domain: [number, number]; ticks: number[] } {
+  let min: number;
+  let max: number;
+  if (hi === lo) {
+    [min, max] = lo === 0 ? [0, 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
+  } else {
+    const pad = (hi - lo) * 0.05;
+    // Don't let padding push an all-positive metric (loss, accuracy) below zero, or vice versa.
+    min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+    max = hi <= 0 ? Math.min(0, hi + pad) : hi + pad;
+  }
+  const step = niceStep((max - min) / 5);
+  const first = Math.floor(min / step);
+  const last = Math.ceil(max / step);
+  const ticks = Array.from({ length: last - first + 1 }, (_, i) => clean((first + i) * step));
+  return { domain: [ticks[0], ticks[ticks.length - 1]], ticks };
 }
 
 function paddedLogDomain(lo: number, hi: number): [number, number] {
@@ -186,13 +207,10 @@ export function prepareLineChart(series: MetricSeries[], opts: LineChartOptions)
 
   const rows = [...rowsByX.values()].sort((a, b) => (a[X_KEY] as number) - (b[X_KEY] as number));
   const plottable = yMin <= yMax;
-  const yDomain: [number, number] = !plottable
-    ? logScale
-      ? [1, 10]
-      : [0, 1]
-    : logScale
-      ? paddedLogDomain(yMin, yMax)
-      : paddedLinearDomain(yMin, yMax);
+  let yDomain: [number, number] = logScale ? [1, 10] : [0, 1];
+  let yTicks: number[] | null = null;
+  if (plottable && logScale) yDomain = paddedLogDomain(yMin, yMax);
+  if (plottable && !logScale) ({ domain: yDomain, ticks: yTicks } = niceLinearAxis(yMin, yMax));
   for (const { row, key, hi } of openBands) row[key] = [yDomain[0], hi];
 
   return {
@@ -203,6 +221,7 @@ export function prepareLineChart(series: MetricSeries[], opts: LineChartOptions)
       x,
     ),
     yDomain,
+    yTicks,
     xLabel: x === "step" ? "Step" : "Time",
     empty: rows.length === 0,
     plottable,

@@ -23,8 +23,7 @@ a();m.addEventListener("change",a);window.addEventListener("storage",function(e)
 /** Client-side counterpart of the script: persist the choice and update <html> immediately. */
 export function applyTheme(theme: Theme): void {
   try {
-    if (theme === "system") localStorage.removeItem(THEME_STORAGE_KEY);
-    else localStorage.setItem(THEME_STORAGE_KEY, theme);
+    localStorage.setItem(THEME_STORAGE_KEY, theme);
   } catch {
     // Storage can be blocked (privacy mode); the choice still applies for this page view.
   }

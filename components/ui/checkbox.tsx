@@ -14,7 +14,7 @@ export function Checkbox({ className, ...props }: CheckboxProps) {
       data-slot="checkbox"
       type="checkbox"
       className={cn(
-        "peer size-4 shrink-0 cursor-pointer rounded-sm accent-primary disabled:cursor-not-allowed disabled:opacity-50",
+        "peer size-4 shrink-0 cursor-pointer accent-primary disabled:cursor-not-allowed disabled:opacity-50",
         focusRing,
         className,
       )}

@@ -1,7 +1,7 @@
 // Loads data/iris.csv (the 150 rows of Fisher's Iris data; see data/LICENSE.md).
 import { readFileSync } from "node:fs";
 
-export const IRIS_CSV = new URL("./data/iris.csv", import.meta.url);
+const IRIS_CSV = new URL("./data/iris.csv", import.meta.url);
 const HEADER = "sepal_length,sepal_width,petal_length,petal_width,species";
 
 /** Features as rows of numbers, labels as class indices into `classes` (sorted names). */

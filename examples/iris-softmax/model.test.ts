@@ -40,7 +40,7 @@ describe("maths", () => {
   it("softmax is a distribution and survives huge logits", () => {
     const p = softmax([1000, 1001, 999]);
     expect(p.every(Number.isFinite)).toBe(true);
-    expect(p.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
+    expect(p.reduce((a: number, b: number) => a + b)).toBeCloseTo(1, 12);
     expect(p[1]).toBeGreaterThan(p[0]);
   });
 
@@ -67,7 +67,7 @@ describe("maths", () => {
   it("standardises with training statistics: training features get mean 0, std 1", () => {
     const { train, scaler } = splitAndScale(iris, 0.2, createRng(1));
     for (let j = 0; j < 4; j++) {
-      const col = train.X.map((row) => row[j]);
+      const col: number[] = train.X.map((row: number[]) => row[j]);
       const mean = col.reduce((a, b) => a + b) / col.length;
       const variance = col.reduce((s, v) => s + (v - mean) ** 2, 0) / col.length;
       expect(mean).toBeCloseTo(0, 12);
@@ -150,6 +150,7 @@ describe("params", () => {
     ['{"epochs":""}', /epochs must be a positive integer, got ""/],
     ['{"lr":"fast"}', /lr must be a positive number/],
     ['{"hidden":-1}', /hidden must be an integer >= 0/],
+    ['{"epoch_delay_ms":1e9}', /epoch_delay_ms must be a number from 0 to 60000/],
     ['{"epoch":3}', /unknown param "epoch"/],
     ["[1]", /must be a JSON object/],
     ["{oops", /not valid JSON/],

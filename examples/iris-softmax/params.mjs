@@ -9,7 +9,8 @@ const RULES = {
   lr: [(v) => v > 0, "a positive number"],
   hidden: [(v) => Number.isSafeInteger(v) && v >= 0, "an integer >= 0 (0 = softmax regression)"],
   seed: [(v) => Number.isSafeInteger(v) && v >= 0, "an integer >= 0"],
-  epoch_delay_ms: [(v) => v >= 0, "a number >= 0"],
+  // setTimeout cannot wait longer than ~24.8 days; a pause over a minute is surely a slip.
+  epoch_delay_ms: [(v) => v >= 0 && v <= 60_000, "a number from 0 to 60000"],
 };
 
 export class ParamError extends Error {}

@@ -95,7 +95,7 @@ describe("as an Anvil job", () => {
 
     // Follow the artifact's own recipe, independently of model.mjs, on all 150 flowers.
     const iris = loadIris();
-    const predictions = iris.X.map((x) => {
+    const predictions = iris.X.map((x: number[]) => {
       let h = x.map((v, j) => (v - artifact.standardization.mean[j]) / artifact.standardization.std[j]);
       artifact.layers.forEach(({ weights, bias }: { weights: number[][]; bias: number[] }, l: number) => {
         const z = weights.map((w, k) => w.reduce((s, wj, j) => s + wj * h[j], bias[k]));

@@ -1,0 +1,67 @@
+"use server";
+
+import { TRPCError } from "@trpc/server";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { serverApi } from "@/server/api/rsc";
+import type { FormState } from "@/lib/form-state";
+
+const text = (form: FormData, key: string) => String(form.get(key) ?? "").trim();
+type Role = "admin" | "manager" | "user" | "viewer";
+
+/** Runs one procedure; its domain errors become the form's message, nothing else is swallowed. */
+async function attempt(run: () => Promise<FormState>, values?: Record<string, string>): Promise<FormState> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") {
+      const issues = (err.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined)?.issues;
+      return { error: issues?.[0]?.message ?? err.message, values };
+    }
+    throw err;
+  }
+}
+
+export async function addMemberAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const values = { email: text(form, "email"), role: text(form, "role") };
+  return attempt(async () => {
+    const result = await (await serverApi()).members.add({ org, email: values.email, role: values.role as Role });
+    revalidatePath(`/${org}/settings/members`);
+    return { ok: true, result: { message: result.status === "added" ? `${values.email} was added.` : `${values.email} has no account yet: they join as ${values.role} when they sign up with this email.` } };
+  }, values);
+}
+
+export async function changeRoleAction(org: string, userId: string, form: FormData): Promise<void> {
+  await (await serverApi()).members.changeRole({ org, userId, role: text(form, "role") as Role }).catch((e) => backWithError(`/${org}/settings/members`, e));
+  redirect(`/${org}/settings/members`);
+}
+
+export async function removeMemberAction(org: string, userId: string): Promise<void> {
+  await (await serverApi()).members.remove({ org, userId }).catch((e) => backWithError(`/${org}/settings/members`, e));
+  redirect(`/${org}/settings/members`);
+}
+
+export async function cancelInvitationAction(org: string, invitationId: string): Promise<void> {
+  await (await serverApi()).members.cancelInvitation({ org, invitationId }).catch((e) => backWithError(`/${org}/settings/members`, e));
+  redirect(`/${org}/settings/members`);
+}
+
+export async function createApiKeyAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const values = { name: text(form, "name"), role: text(form, "role") };
+  return attempt(async () => {
+    const created = await (await serverApi()).apiKeys.create({ org, name: values.name, role: values.role as Role });
+    revalidatePath(`/${org}/settings/api-keys`);
+    return { ok: true, result: { key: created.key, name: created.name } };
+  }, values);
+}
+
+export async function revokeApiKeyAction(org: string, keyId: string): Promise<void> {
+  await (await serverApi()).apiKeys.revoke({ org, keyId }).catch((e) => backWithError(`/${org}/settings/api-keys`, e));
+  redirect(`/${org}/settings/api-keys`);
+}
+
+/** Buttons without a form state: a refused action goes back to the page with the reason shown. */
+function backWithError(path: string, err: unknown): never {
+  if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") redirect(`${path}?error=${encodeURIComponent(err.message)}`);
+  throw err;
+}

@@ -1,0 +1,108 @@
+import Link from "next/link";
+import { ArrowLeft, Download, FileBox, Square } from "lucide-react";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { LogStream } from "@/components/training/log-stream";
+import { RunMetrics } from "@/components/training/run-metrics";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatDateTime, runDuration } from "@/lib/format-time";
+import { formatBytes } from "@/lib/format-bytes";
+import { serverApi } from "@/server/api/rsc";
+import { can } from "@/server/tenancy/permissions";
+import { cancelJobAction } from "../actions";
+
+export const metadata = { title: "Training job" };
+
+export default async function JobPage({ params }: { params: Promise<{ org: string; runId: string }> }) {
+  const { org, runId } = await params;
+  const api = await serverApi();
+  const [run, me] = await Promise.all([api.runs.get({ org, runId }), api.organizations.get({ org })]);
+  const active = run.status === "QUEUED" || run.status === "STARTING" || run.status === "RUNNING";
+  const stopping = active && run.desiredState === "CANCEL";
+  const stop = active && can(me.role, "run:execute") ? (
+    <form action={cancelJobAction.bind(null, org, run.id)}>
+      <Button type="submit" variant="outline" disabled={stopping}><Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}</Button>
+    </form>
+  ) : null;
+  const facts: Array<[string, string]> = [
+    ["Template", run.template ?? "custom command"], ["Executor", run.executor], ["Attempt", String(run.attempt)],
+    ["Submitted", formatDateTime(run.createdAt)], ["Started", formatDateTime(run.startedAt)],
+    ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())], ["Exit code", run.exitCode === null ? "—" : String(run.exitCode)],
+    ["Project", run.project?.name ?? "—"],
+  ];
+  return (
+    <div className="flex flex-col gap-6">
+      <AutoRefresh active={active} ms={2000} />
+      <PageHeader
+        eyebrow={<Link href={`/${org}/training`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Training</Link>}
+        title={<span className="flex flex-wrap items-center gap-3">{run.name}<StatusBadge status={run.status} data-testid="run-status" /></span>}
+        description={run.statusMessage ?? undefined}
+        actions={stop}
+      />
+      <Card>
+        <CardContent className="grid grid-cols-2 gap-4 pt-6 text-sm sm:grid-cols-4">
+          {facts.map(([k, v]) => <div key={k}><p className="text-xs text-muted-foreground">{k}</p><p className="font-medium tabular-nums">{v}</p></div>)}
+          {run.command ? <div className="col-span-2 sm:col-span-4"><p className="text-xs text-muted-foreground">Command</p><p className="font-mono text-xs break-all">{run.command}</p></div> : null}
+        </CardContent>
+      </Card>
+      <section aria-labelledby="metrics-h" className="flex flex-col gap-3">
+        <h2 id="metrics-h" className="text-lg font-semibold">Metrics</h2>
+        <RunMetrics org={org} runId={run.id} active={active} />
+      </section>
+      <Card>
+        <CardHeader><CardTitle className="text-base">Logs</CardTitle></CardHeader>
+        <CardContent><LogStream org={org} runId={run.id} active={active} /></CardContent>
+      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader><CardTitle className="text-base">Artifacts</CardTitle></CardHeader>
+          <CardContent>
+            {run.artifacts.length === 0 ? (
+              <EmptyState icon={FileBox} title="No artifacts" description="Files the job uploads (models, checkpoints, reports) are listed here." />
+            ) : (
+              <ul className="flex flex-col divide-y" data-testid="run-artifacts">
+                {run.artifacts.map((a) => (
+                  <li key={a.path} className="flex items-center justify-between gap-3 py-2 text-sm">
+                    <span className="font-mono break-all">{a.path}</span>
+                    <span className="flex shrink-0 items-center gap-3 text-muted-foreground">{formatBytes(a.size)}
+                      <a className="text-primary hover:underline" href={`/api/v1/runs/${run.id}/artifacts/${a.path.split("/").map(encodeURIComponent).join("/")}?org=${encodeURIComponent(org)}`} aria-label={`Download ${a.path}`}><Download className="size-4" aria-hidden /></a>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader><CardTitle className="text-base">Params</CardTitle></CardHeader>
+          <CardContent>
+            {run.params.length === 0 ? <p className="text-sm text-muted-foreground">No params recorded.</p> : (
+              <Table>
+                <TableHeader><TableRow><TableHead>Name</TableHead><TableHead>Value</TableHead></TableRow></TableHeader>
+                <TableBody>{run.params.map((p) => <TableRow key={p.key}><TableCell className="font-mono text-xs">{p.key}</TableCell><TableCell className="font-mono text-xs break-all">{p.value}</TableCell></TableRow>)}</TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+      </div>
+      <Card>
+        <CardHeader><CardTitle className="text-base">History</CardTitle></CardHeader>
+        <CardContent>
+          <ol className="flex flex-col gap-2 text-sm">
+            {run.transitions.map((t) => (
+              <li key={t.version} className="flex flex-wrap items-baseline gap-x-3">
+                <span className="font-mono text-xs text-muted-foreground">{formatDateTime(t.at)}</span>
+                <span className="font-medium">{t.fromStatus ? `${t.fromStatus} → ${t.toStatus}` : t.toStatus}</span>
+                <span className="text-muted-foreground">{t.reason}{t.actor ? ` · ${t.actor}` : ""}</span>
+              </li>
+            ))}
+          </ol>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import Link from "next/link";
+import { Dumbbell, Plus } from "lucide-react";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { RunsTable } from "@/components/training/runs-table";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { serverApi } from "@/server/api/rsc";
+import { can } from "@/server/tenancy/permissions";
+
+export const metadata = { title: "Training" };
+
+export default async function TrainingPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const api = await serverApi();
+  const [{ items }, me] = await Promise.all([api.runs.list({ org, limit: 100 }), api.organizations.get({ org })]);
+  const canCreate = can(me.role, "run:create");
+  const newJob = canCreate ? <Button asChild><Link href={`/${org}/training/new`}><Plus className="size-4" aria-hidden />New training job</Link></Button> : null;
+  return (
+    <div>
+      <PageHeader title="Training" description="Jobs run on this machine (local executor); Ray and KubeRay executors come next." actions={newJob} />
+      <AutoRefresh active={items.some((r) => r.status === "QUEUED" || r.status === "STARTING" || r.status === "RUNNING")} />
+      {items.length === 0 ? (
+        <EmptyState icon={Dumbbell} title="No training jobs yet"
+          description={canCreate ? "Start with the Iris example template: it trains in a few seconds and logs loss and accuracy live." : "Jobs submitted by your team will appear here. Your role can view but not submit jobs."}
+          action={newJob} />
+      ) : (
+        <RunsTable org={org} runs={items} now={new Date()} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { runDuration } from "@/lib/format-time";
+import type { RunStatus } from "@/server/runner/run-lifecycle";
+
+export interface RunRow {
+  id: string; name: string; status: RunStatus; template: string | null; statusMessage: string | null;
+  createdAt: Date; startedAt: Date | null; finishedAt: Date | null; createdByEmail: string | null; projectName: string;
+}
+
+export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now: Date }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border">
+      <Table>
+        <TableHeader>
+          <TableRow>
+            <TableHead>Name</TableHead><TableHead>Status</TableHead><TableHead className="hidden sm:table-cell">Template</TableHead>
+            <TableHead className="hidden md:table-cell">Project</TableHead><TableHead className="hidden md:table-cell">Submitted by</TableHead>
+            <TableHead className="text-right">Duration</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {runs.map((r) => (
+            <TableRow key={r.id}>
+              <TableCell className="font-medium">
+                <Link className="hover:underline" href={`/${org}/training/${r.id}`}>{r.name}</Link>
+                {r.statusMessage && r.status === "QUEUED" ? <p className="text-xs text-muted-foreground">{r.statusMessage}</p> : null}
+              </TableCell>
+              <TableCell><StatusBadge status={r.status} /></TableCell>
+              <TableCell className="hidden text-muted-foreground sm:table-cell">{r.template ?? "custom command"}</TableCell>
+              <TableCell className="hidden text-muted-foreground md:table-cell">{r.projectName}</TableCell>
+              <TableCell className="hidden text-muted-foreground md:table-cell">{r.createdByEmail ?? "—"}</TableCell>
+              <TableCell className="text-right tabular-nums">{runDuration(r.startedAt, r.finishedAt, now)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
