@@ -1,3 +1,4 @@
+import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { currentUserId } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
@@ -6,6 +7,7 @@ import { isSetupNeeded } from "@/server/tenancy/users";
 
 /** Sends everyone where they belong: setup, sign-in, their first organization, or welcome. */
 export default async function Home() {
+  await connection(); // reads the database and session: never prerender
   const db = await getDb();
   if (await isSetupNeeded(db)) redirect("/setup");
   const userId = await currentUserId();

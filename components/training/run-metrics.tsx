@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ChartLine } from "lucide-react";
+import { useEffect } from "react";
 import { MetricLineChart } from "@/components/charts/metric-line-chart";
 import { useTRPC } from "@/components/providers/trpc";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -10,10 +11,14 @@ import { groupMetricSeries } from "./group-metrics";
 /** Live charts: bucketed series (≤ 500 points per key from SQL), refetched while the run is active. */
 export function RunMetrics({ org, runId, active }: { org: string; runId: string; active: boolean }) {
   const trpc = useTRPC();
-  const { data, isLoading } = useQuery({
+  const { data, isLoading, refetch } = useQuery({
     ...trpc.runs.metricSeries.queryOptions({ org, runId, buckets: 500 }),
     refetchInterval: active ? 1500 : false,
   });
+  // The last points land just before the run ends: fetch once more when it stops being active.
+  useEffect(() => {
+    if (!active) void refetch();
+  }, [active, refetch]);
   if (isLoading) return <p className="text-sm text-muted-foreground">Loading metrics…</p>;
   const groups = groupMetricSeries(data ?? []);
   if (groups.length === 0) {

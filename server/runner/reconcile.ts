@@ -73,7 +73,7 @@ export async function reconcileRun(ctx: ReconcileContext, claimed: ClaimedRun): 
   }
   if (isTerminalRemote(status)) {
     const [to, message] = finalStatus(run.desiredState, status);
-    await move(run.status, to, message, { exitCode: status.exitCode ?? null, statusMessage: message });
+    await move(run.status, to, message, { exitCode: status.exitCode ?? null, statusMessage: to === "SUCCEEDED" ? null : message });
     return;
   }
   if (status.state === "RUNNING" && run.status === "STARTING") {

@@ -1,3 +1,4 @@
+import { connection } from "next/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
@@ -12,6 +13,7 @@ import { isSetupNeeded } from "@/server/tenancy/users";
 export const metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
+  await connection(); // reads the database and session: never prerender
   if (await isSetupNeeded(await getDb())) redirect("/setup");
   const { next, error } = await searchParams;
   const oauth = enabledProviders(env).filter((p) => p.id !== "credentials");

@@ -1,3 +1,4 @@
+import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { SetupForm } from "@/components/auth/setup-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -8,6 +9,7 @@ export const metadata = { title: "Set up Anvil" };
 
 /** First start only: the first account becomes admin of a new organization. No default password. */
 export default async function SetupPage() {
+  await connection(); // reads the database and session: never prerender
   if (!(await isSetupNeeded(await getDb()))) redirect("/login");
   return (
     <Card>

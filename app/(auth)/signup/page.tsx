@@ -1,3 +1,4 @@
+import { connection } from "next/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignupForm } from "@/components/auth/setup-form";
@@ -9,6 +10,7 @@ import { isSetupNeeded } from "@/server/tenancy/users";
 export const metadata = { title: "Create account" };
 
 export default async function SignupPage() {
+  await connection(); // reads the database and session: never prerender
   if (await isSetupNeeded(await getDb())) redirect("/setup");
   if (env.ANVIL_DISABLE_SIGNUP === "true") redirect("/login");
   return (
