@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ["{server,components,lib,examples,sdk,tests}/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["./tests/global-setup.ts"],
+    setupFiles: ["./tests/setup-database.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     server: { deps: { inline: ["next-auth"] } },

@@ -32,8 +32,11 @@ export const createCallerFactory = t.createCallerFactory;
 /** Domain errors → tRPC codes, in one place. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
-  return result;
+  if (result.ok) return result;
+  const { error } = result;
+  // Input validation and deliberate TRPCErrors pass through; domain errors are mapped; the rest masked.
+  if (error.code !== "INTERNAL_SERVER_ERROR") return result;
+  throw toTRPCError(error.cause ?? error);
 });
 
 /* ---------- 3. Procedures ---------- */
