@@ -15,6 +15,9 @@ export const ADMIN = {
   orgName: "E2E Forge",
 } as const;
 
+/** What setup makes of ADMIN.orgName in a fresh database (slugify in server/tenancy/validation.ts). */
+export const ORG_SLUG = "e2e-forge";
+
 /** Unique per call: `viewer-<ts>@example.com`. */
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e4)}@example.com`;

@@ -32,7 +32,9 @@ export async function authenticate(db: Db, req: Request, sessionUserId: () => Pr
     }
     throw new UnauthorizedError("Invalid, expired or revoked token");
   }
-  const userId = await sessionUserId();
+  // Only consult Auth.js when a session cookie is present: anonymous calls are refused cheaply.
+  const hasSession = /(?:^|;\s*)(?:__Secure-)?authjs\.session-token=/.test(req.headers.get("cookie") ?? "");
+  const userId = hasSession ? await sessionUserId() : null;
   const slug = new URL(req.url).searchParams.get("org");
   if (!userId) throw new UnauthorizedError("Send 'Authorization: Bearer <API key or run token>'");
   if (!slug) throw new UnauthorizedError("Browser requests must name the organization with ?org=<slug>");

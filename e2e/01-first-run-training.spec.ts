@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, ORG_SLUG, SCREENS_DIR, signIn } from "./fixtures";
+
+/**
+ * The first ten minutes of a new installation: the setup page creates the first admin and
+ * organization, then the Iris example trains live (logs, growing charts) and leaves a model.
+ * Serial: the second test needs the account the first one creates.
+ */
+test.describe.configure({ mode: "serial" });
+
+test("first visit to an empty installation runs setup and lands on the dashboard", async ({ page }) => {
+  await page.goto("/");
+  await page.waitForURL("**/setup");
+  await expect(page.getByText("Set up Anvil").first()).toBeVisible();
+
+  await page.locator("#name").fill(ADMIN.name);
+  await page.locator("#email").fill(ADMIN.email);
+  await page.locator("#password").fill(ADMIN.password);
+  await page.locator("#orgName").fill(ADMIN.orgName);
+  await page.getByRole("button", { name: "Create admin account" }).click();
+
+  await page.waitForURL(`**/${ORG_SLUG}/dashboard`);
+  await expect(page.locator("aside").getByRole("link", { name: "Training" })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS_DIR}/01-dashboard-after-setup.png`, fullPage: true });
+
+  // Setup is one-off: the page now sends people to sign in.
+  await page.goto("/setup");
+  await page.waitForURL(/\/login(\?|$)/);
+});
+
+test("the Iris example trains live: streamed logs, growing loss chart, success, model artifact", async ({ page }) => {
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  expect(org).toBe(ORG_SLUG);
+
+  // Training → New training job → Submit with the defaults (the Iris template).
+  await page.locator("aside").getByRole("link", { name: "Training" }).click();
+  await page.waitForURL(`**/${org}/training`);
+  await page.getByRole("link", { name: "New training job" }).first().click();
+  await page.waitForURL(`**/${org}/training/new`);
+  await expect(page.locator("#template")).toHaveValue("iris-softmax");
+  await page.getByRole("button", { name: "Submit job" }).click();
+  await page.waitForURL(new RegExp(`/${org}/training/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`));
+
+  const status = page.getByTestId("run-status");
+  const logs = page.getByTestId("run-logs");
+  await expect(status).toHaveText(/Queued|Starting|Running|Succeeded/);
+
+  // Logs stream over SSE: the first epoch, and later the last one.
+  await expect(logs).toContainText("epoch 1/40");
+
+  // The loss chart (train/loss + val/loss) grows while the run is active.
+  const lossChart = page.getByTestId("run-metrics").getByRole("figure", { name: "loss", exact: true });
+  await expect(lossChart).toBeVisible();
+  await expect(lossChart.getByText("train/loss")).toBeVisible();
+  await expect(lossChart.getByText("val/loss")).toBeVisible();
+  const curve = lossChart.locator("path.recharts-curve").first();
+  const curveLength = async () => (await curve.getAttribute("d"))?.length ?? 0;
+  await expect.poll(curveLength).toBeGreaterThan(0);
+  const early = await curveLength();
+  const earlyLogs = await logs.textContent();
+  await expect
+    .poll(curveLength, { message: `loss curve should grow beyond ${early} chars of path (logs then: ${earlyLogs?.split("\n").filter(Boolean).at(-1)})` })
+    .toBeGreaterThan(early);
+  await page.screenshot({ path: `${SCREENS_DIR}/02-training-job-running.png`, fullPage: true });
+
+  await expect(logs).toContainText("epoch 40/40", { timeout: 60_000 });
+  await expect(status).toHaveText("Succeeded", { timeout: 60_000 });
+  await expect(page.getByText("Output complete")).toBeVisible();
+  // A finished run offers no Stop.
+  await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
+
+  // The model the job uploaded, downloadable as JSON.
+  const artifacts = page.getByTestId("run-artifacts");
+  await expect(artifacts).toContainText("model/model.json");
+  const download = artifacts.getByRole("link", { name: "Download model/model.json" });
+  const href = await download.getAttribute("href");
+  expect(href).toBeTruthy();
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("application/json");
+  const body = await res.text();
+  expect(body).toContain('"weights"');
+  const model = JSON.parse(body) as { classes: string[]; layers: Array<{ weights: number[][] }> };
+  expect(model.classes).toHaveLength(3);
+  expect(model.layers[0].weights.length).toBeGreaterThan(0);
+
+  // The final chart holds all 40 epochs: wait until it stops changing before the screenshot.
+  let previous = -1;
+  await expect
+    .poll(async () => {
+      const now = await curveLength();
+      const stable = now === previous;
+      previous = now;
+      return stable;
+    }, { intervals: [1_000] })
+    .toBe(true);
+  await page.screenshot({ path: `${SCREENS_DIR}/03-training-job-succeeded.png`, fullPage: true });
+});
