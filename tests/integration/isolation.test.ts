@@ -27,6 +27,8 @@ async function victim() {
   return { b, ids, secrets: [b.slug, b.orgId, b.adminEmail, member.email, run.id, key.id, "secret-run", "victim-key"] };
 }
 
+const VALID_STRINGS: Record<string, string> = { email: "someone@example.com", name: "probe", template: "iris-softmax", command: "true" };
+
 /** Fills a zod input from field names: ids from the victim, anything else a valid dummy value. */
 function sampleInput(schema: z.ZodType, org: string, ids: Record<string, string>, field = ""): unknown {
   const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; entries?: Record<string, string>; options?: z.ZodType[]; in?: z.ZodType; left?: z.ZodType; right?: z.ZodType } } })._zod.def;
@@ -38,7 +40,7 @@ function sampleInput(schema: z.ZodType, org: string, ids: Record<string, string>
     case "string":
       if (field in ids) return ids[field];
       if (/id$/i.test(field)) throw new Error(`isolation test: no victim fixture for id field "${field}"; add it to ids`);
-      return field === "email" ? "someone@example.com" : field === "name" ? "probe" : "x";
+      return VALID_STRINGS[field] ?? "x";
     case "number": return 1;
     case "boolean": return false;
     case "enum": return Object.values(def.entries!)[0];
