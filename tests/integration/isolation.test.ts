@@ -60,7 +60,7 @@ describe("tenant isolation", () => {
     const a = await createOrgWithAdmin("Attacker");
     const { b, ids, secrets } = await victim();
     const attacker = await callerFor(a.adminId);
-    const procedures = appRouter._def.procedures as Record<string, { _def: { inputs: z.ZodType[]; type: string } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[]; type: string } }>;
     expect(Object.keys(procedures).length).toBeGreaterThan(10);
     for (const [name, proc] of Object.entries(procedures)) {
       const invoke = (input: unknown) => {
