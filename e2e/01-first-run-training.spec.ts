@@ -96,3 +96,33 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
     .toBe(true);
   await page.screenshot({ path: `${SCREENS_DIR}/03-training-job-succeeded.png`, fullPage: true });
 });
+
+test("when a watched run ends, its log lines are shown once", async ({ page }) => {
+  // KNOWN APP BUG (components/training/log-stream.tsx): when the run ends, the page refresh
+  // flips `active`, the effect opens a new EventSource from cursor 0 but keeps the old text,
+  // so every line appears twice. Remove this marker once fixed (Playwright then reports it).
+  test.fail(true, "log panel duplicates the whole output when the run it is watching finishes");
+
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/${org}/training/new`);
+  await page.getByRole("button", { name: "Submit job" }).click();
+  await page.waitForURL(new RegExp(`/${org}/training/[0-9a-f-]{36}$`));
+  const logs = page.getByTestId("run-logs");
+  await expect(logs).toContainText("epoch 1/40");
+  await expect(page.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 60_000 });
+  await expect(page.getByText("Output complete")).toBeVisible();
+
+  // Let the panel settle (no change for a second), then count.
+  let previous = "";
+  await expect
+    .poll(async () => {
+      const now = (await logs.textContent()) ?? "";
+      const stable = now === previous;
+      previous = now;
+      return stable;
+    }, { intervals: [1_000] })
+    .toBe(true);
+  const text = (await logs.textContent()) ?? "";
+  expect(text.split("\n").filter((l) => l.startsWith("epoch ")).length).toBe(40);
+  expect(text.match(/epoch 40\/40 /g)).toHaveLength(1);
+});
