@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
@@ -9,7 +10,8 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 // A fresh data directory (so a fresh embedded PostgreSQL) per `playwright test` run, so the
 // first spec always meets the setup page. Worker processes re-evaluate this file but inherit
 // the runner's environment, so `??=` keeps every process on the same directory.
-process.env.E2E_DATA_DIR ??= path.join(root, ".test-data", `e2e-${Date.now()}`);
+// Under the system temp dir: as root (CI) the embedded server runs as `postgres`, which must reach it.
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `anvil-e2e-${Date.now()}`);
 const dataDir = process.env.E2E_DATA_DIR;
 
 const serverEnv: Record<string, string> = {

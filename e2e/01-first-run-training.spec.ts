@@ -97,11 +97,10 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
   await page.screenshot({ path: `${SCREENS_DIR}/03-training-job-succeeded.png`, fullPage: true });
 });
 
-test("when a watched run ends, its log lines are shown once", async ({ page }) => {
+test("when a watched run ends, its log lines are still shown once", async ({ page }) => {
   // KNOWN APP BUG (components/training/log-stream.tsx): when the run ends, the page refresh
   // flips `active`, the effect opens a new EventSource from cursor 0 but keeps the old text,
   // so every line appears twice. Remove this marker once fixed (Playwright then reports it).
-  test.fail(true, "log panel duplicates the whole output when the run it is watching finishes");
 
   const org = await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/${org}/training/new`);
@@ -125,4 +124,28 @@ test("when a watched run ends, its log lines are shown once", async ({ page }) =
   const text = (await logs.textContent()) ?? "";
   expect(text.split("\n").filter((l) => l.startsWith("epoch ")).length).toBe(40);
   expect(text.match(/epoch 40\/40 /g)).toHaveLength(1);
+});
+
+test("a job page opened mid-run follows the live tail of the logs", async ({ page }) => {
+  // KNOWN APP BUG (components/training/log-stream.tsx): "follow the tail" is decided after the
+  // new text is rendered (scrollHeight - scrollTop - clientHeight < 80), so any update taller
+  // than ~4 lines, such as the backlog delivered when the page connects mid-run, stops it for
+  // good and the newest lines stay out of view. Remove this marker once fixed.
+
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/${org}/training/new`);
+  await page.locator("#hyperparameters").fill("epochs = 100\nlr = 0.5\nhidden = 0\nseed = 42\nepoch_delay_ms = 100");
+  await page.getByRole("button", { name: "Submit job" }).click();
+  await page.waitForURL(new RegExp(`/${org}/training/[0-9a-f-]{36}$`));
+  const logs = page.getByTestId("run-logs");
+  await expect(logs).toContainText("epoch 30/100");
+
+  // Open the page afresh: the backlog (30+ lines) arrives at once, then new lines keep coming.
+  await page.reload();
+  await expect(logs).toContainText("epoch 30/100");
+  await expect(logs).toContainText("epoch 50/100");
+  await expect(page.getByTestId("run-status")).toHaveText("Running");
+  const distanceFromBottom = () => logs.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  expect(await logs.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  await expect.poll(distanceFromBottom, { timeout: 5_000, message: "the newest log line should be in view" }).toBeLessThan(20);
 });

@@ -1,3 +1,4 @@
+import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -9,6 +10,12 @@ import path from "node:path";
 export default async function globalTeardown(): Promise<void> {
   const dataDir = process.env.E2E_DATA_DIR;
   if (!dataDir) return;
+  await stopPostgres(dataDir);
+  // The run's throwaway data (~65 MB); KEEP_E2E_DATA=1 keeps it for debugging.
+  if (dataDir.startsWith(os.tmpdir()) && !process.env.KEEP_E2E_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function stopPostgres(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
   let pid: number;
   try {

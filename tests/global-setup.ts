@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
@@ -5,13 +6,15 @@ import { migrateDatabase } from "../server/db/migrate";
 
 /**
  * One real PostgreSQL for the whole run: ANVIL_TEST_DATABASE_URL (e.g. a PostgreSQL 15 in CI)
- * or the embedded server in .test-data. A migrated template database is cloned per test file.
+ * or an embedded server in the system temp dir. A migrated template database is cloned per test file.
  */
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.ANVIL_TEST_DATABASE_URL;
   if (!adminUrl) {
     const { ensureEmbeddedPostgres } = await import("../server/db/embedded");
-    adminUrl = await ensureEmbeddedPostgres(path.resolve(".test-data/vitest"));
+    // Under the system temp dir: as root (CI) the postgres user must be able to reach it,
+    // wherever the checkout lives.
+    adminUrl = await ensureEmbeddedPostgres(path.join(os.tmpdir(), "anvil-vitest-postgres"));
   }
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   // Databases of earlier runs: dropped here, since a killed run never reaches a teardown.
