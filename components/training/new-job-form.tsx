@@ -18,13 +18,13 @@ export function NewJobForm({ org, templates, projects }: { org: string; template
   const v = state.values ?? {};
   const [templateId, setTemplateId] = useState(v.template || templates[0]?.id || "custom");
   const template = templates.find((t) => t.id === templateId);
-  const [hyper, setHyper] = useState(v.hyperparameters ?? (template ? formatHyperparameters(template.hyperparameters) : ""));
-
-  const chooseTemplate = (id: string) => {
-    setTemplateId(id);
-    const next = templates.find((t) => t.id === id);
-    setHyper(next ? formatHyperparameters(next.hyperparameters) : "");
-  };
+  // Uncontrolled, re-mounted per template (key): text typed before hydration is never clobbered,
+  // and choosing another template starts from that template's defaults.
+  // After a refused submit, React resets the form to its defaults: the defaults are then what was sent.
+  const hyperDefault = v.hyperparameters !== undefined && (v.template || "custom") === templateId
+    ? v.hyperparameters
+    : template ? formatHyperparameters(template.hyperparameters) : "";
+  const chooseTemplate = (id: string) => setTemplateId(id);
 
   return (
     <form action={action} className="flex flex-col gap-6">
@@ -62,7 +62,7 @@ export function NewJobForm({ org, templates, projects }: { org: string; template
           ) : null}
           <div className="flex flex-col gap-1.5 sm:col-span-2">
             <Label htmlFor="hyperparameters">Hyperparameters</Label>
-            <Textarea id="hyperparameters" name="hyperparameters" rows={6} className="font-mono" value={hyper} onChange={(e) => setHyper(e.target.value)} placeholder={"lr = 0.01\nepochs = 10"} />
+            <Textarea key={templateId} id="hyperparameters" name="hyperparameters" rows={6} className="font-mono" defaultValue={hyperDefault} placeholder={"lr = 0.01\nepochs = 10"} />
             <p className="text-xs text-muted-foreground">One <span className="font-mono">name = value</span> per line; the job reads them as JSON from ANVIL_PARAMS and they are recorded as the run&apos;s params.</p>
             <FieldError state={state} name="hyperparameters" />
           </div>
