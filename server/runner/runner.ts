@@ -68,7 +68,8 @@ export function startRunnerLoop(db: Db, opts: RunnerOptions): RunnerLoop {
         const { claimed } = await runOnce(db, opts);
         if (claimed >= opts.batchSize) continue; // more are due: don't wait
       } catch (err) {
-        console.error("[anvil] runner: pass failed (database unavailable?):", (err as Error).message);
+        const error = err as Error & { cause?: Error };
+        console.error(`[anvil] runner: pass failed (database unavailable?): ${error.cause?.message ?? error.message.split("\n")[0]}`);
       }
       await new Promise<void>((resolve) => {
         wakeNow = resolve;
