@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { invitations, memberships, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import type { Actor } from "./actor";
@@ -72,7 +72,7 @@ export async function cancelInvitation(db: Db, org: OrgContext, actor: Actor, in
 }
 
 /** An organization always keeps at least one admin, or nobody could manage it again. */
-async function assertAnotherAdmin(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, leavingUserId: string) {
+async function assertAnotherAdmin(tx: Tx, orgId: string, leavingUserId: string) {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(memberships)

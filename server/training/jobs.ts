@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { experiments, projects, runParams, runs, runTransitions } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import { transition } from "@/server/runner/transition";
@@ -41,7 +41,7 @@ export async function submitJob(db: Db, org: { id: string }, actor: Actor, input
   return run;
 }
 
-async function resolveProject(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, projectId?: string) {
+async function resolveProject(tx: Tx, orgId: string, projectId?: string) {
   const where = projectId ? and(eq(projects.orgId, orgId), eq(projects.id, projectId)) : and(eq(projects.orgId, orgId), eq(projects.slug, "default"));
   const [project] = await tx.select().from(projects).where(where);
   if (project) return project;
