@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { runs } from "@/server/db/schema";
-import type { Executor, JobSpec, RemoteStatus } from "@/server/executors/types";
+import { TERMINAL_REMOTE_STATES, type Executor, type JobSpec, type RemoteStatus } from "@/server/executors/types";
 import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
 import { expireRunTokens, issueRunToken } from "@/server/tracking/run-tokens";
@@ -139,7 +139,7 @@ async function pullLogs(ctx: ReconcileContext, executor: Executor, run: ClaimedR
 }
 
 function isTerminalRemote(status: RemoteStatus) {
-  return status.state === "SUCCEEDED" || status.state === "FAILED" || status.state === "STOPPED" || status.state === "LOST";
+  return TERMINAL_REMOTE_STATES.has(status.state);
 }
 
 /** A cancel that lost the race to completion still ends CANCELLED, noting how the job really ended. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { authAccounts, invitations, memberships, users } from "@/server/db/schema";
 import { hashPassword, verifyPassword } from "@/server/auth/secrets";
@@ -93,9 +93,4 @@ async function acceptInvitations(tx: DbOrTx, userId: string, email: string) {
 export async function getUser(db: DbOrTx, userId: string) {
   const [user] = await db.select({ id: users.id, name: users.name, email: users.email, image: users.image }).from(users).where(eq(users.id, userId));
   return user ?? null;
-}
-
-export async function isMember(db: DbOrTx, orgId: string, userId: string) {
-  const rows = await db.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
-  return rows.length > 0;
 }

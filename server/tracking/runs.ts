@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { artifacts, projects, runParams, runs, runTags, runTransitions, users } from "@/server/db/schema";
+import { projects, runParams, runs, runTags, runTransitions, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
 import type { RunStatus } from "@/server/runner/run-lifecycle";
+import { listArtifacts } from "./artifacts";
 import { latestMetricValues } from "./metrics";
 
 export interface RunListFilter { status?: RunStatus; projectId?: string; before?: number; limit: number }
@@ -44,7 +45,7 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
     db.select({ key: runParams.key, value: runParams.value }).from(runParams).where(eq(runParams.runId, runId)).orderBy(asc(runParams.key)),
     db.select({ key: runTags.key, value: runTags.value }).from(runTags).where(eq(runTags.runId, runId)).orderBy(asc(runTags.key)),
     db.select().from(runTransitions).where(eq(runTransitions.runId, runId)).orderBy(asc(runTransitions.version)),
-    db.select({ path: artifacts.path, size: artifacts.size, contentType: artifacts.contentType, createdAt: artifacts.createdAt }).from(artifacts).where(eq(artifacts.runId, runId)).orderBy(asc(artifacts.path)),
+    listArtifacts(db, orgId, runId),
     latestMetricValues(db, orgId, runId),
     db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, run.projectId)),
   ]);

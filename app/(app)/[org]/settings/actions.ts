@@ -3,10 +3,10 @@
 import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { formText as text, refusedFormState } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import type { FormState } from "@/lib/form-state";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "").trim();
 type Role = "admin" | "manager" | "user" | "viewer";
 
 /** Runs one procedure; its domain errors become the form's message, nothing else is swallowed. */
@@ -14,11 +14,7 @@ async function attempt(run: () => Promise<FormState>, values?: Record<string, st
   try {
     return await run();
   } catch (err) {
-    if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") {
-      const issues = (err.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined)?.issues;
-      return { error: issues?.[0]?.message ?? err.message, values };
-    }
-    throw err;
+    return refusedFormState(err, values);
   }
 }
 

@@ -2,12 +2,12 @@
 
 import { TRPCError } from "@trpc/server";
 import { redirect } from "next/navigation";
+import { formText as text, refusedFormState } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import { submitJobSchema } from "@/server/training/job-input";
 import { fieldErrorsFrom, type FormState } from "@/lib/form-state";
 import { parseHyperparameters } from "@/lib/hyperparameters";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "").trim();
 const num = (form: FormData, key: string, fallback: number) => (text(form, key) === "" ? fallback : Number(text(form, key)));
 
 /** Create-job form → training.submit (the procedure does the permission check) → the job page. */
@@ -28,8 +28,7 @@ export async function submitJobAction(org: string, _prev: FormState, form: FormD
     const api = await serverApi();
     runId = (await api.training.submit({ org, job: parsed.data })).id;
   } catch (err) {
-    if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") return { error: err.message, values };
-    throw err;
+    return refusedFormState(err, values);
   }
   redirect(`/${org}/training/${runId}`);
 }

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { serverApi } from "@/server/api/rsc";
+import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
 
 export const metadata = { title: "Training" };
@@ -19,7 +20,7 @@ export default async function TrainingPage({ params }: { params: Promise<{ org: 
   return (
     <div>
       <PageHeader title="Training" description="Jobs run on this machine (local executor); Ray and KubeRay executors come next." actions={newJob} />
-      <AutoRefresh active={items.some((r) => r.status === "QUEUED" || r.status === "STARTING" || r.status === "RUNNING")} />
+      <AutoRefresh active={items.some((r) => !isTerminal(r.status))} />
       {items.length === 0 ? (
         <EmptyState icon={Dumbbell} title="No training jobs yet"
           description={canCreate ? "Start with the Iris example template: it trains in a few seconds and logs loss and accuracy live." : "Jobs submitted by your team will appear here. Your role can view but not submit jobs."}

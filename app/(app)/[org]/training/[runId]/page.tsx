@@ -12,6 +12,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { formatDateTime, runDuration } from "@/lib/format-time";
 import { formatBytes } from "@/lib/format-bytes";
 import { serverApi } from "@/server/api/rsc";
+import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
 import { cancelJobAction } from "../actions";
 
@@ -21,7 +22,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
   const { org, runId } = await params;
   const api = await serverApi();
   const [run, me] = await Promise.all([api.runs.get({ org, runId }), api.organizations.get({ org })]);
-  const active = run.status === "QUEUED" || run.status === "STARTING" || run.status === "RUNNING";
+  const active = !isTerminal(run.status);
   const stopping = active && run.desiredState === "CANCEL";
   const stop = active && can(me.role, "run:execute") ? (
     <form action={cancelJobAction.bind(null, org, run.id)}>
