@@ -1,6 +1,8 @@
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
-import { defaultRunnerOptions, startRunnerLoop } from "@/server/runner/runner";
+import { log } from "@/server/log";
+import { defaultRunnerOptions } from "@/server/runner/runner-options";
+import { startRunnerLoop } from "@/server/runner/runner";
 import { setRunnerWake } from "@/server/runner/wake";
 
 const holder = globalThis as unknown as { __anvilBooted?: boolean };
@@ -14,7 +16,7 @@ export async function bootServer(): Promise<void> {
   const opts = defaultRunnerOptions("web");
   const loop = startRunnerLoop(db, opts);
   setRunnerWake(loop.wake);
-  console.log(`[anvil] runner started (${opts.owner}, poll ${opts.pollMs} ms)`);
+  log.info("runner started", { owner: opts.owner, pollMs: opts.pollMs });
   const shutdown = () => { void loop.stop(); };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

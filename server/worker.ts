@@ -1,5 +1,7 @@
 import { closeDb, getDb } from "@/server/db/client";
-import { defaultRunnerOptions, startRunnerLoop } from "@/server/runner/runner";
+import { log } from "@/server/log";
+import { startRunnerLoop } from "@/server/runner/runner";
+import { defaultRunnerOptions } from "@/server/runner/runner-options";
 
 /**
  * `npm run worker`: a second entry point into the same runner (OpenPipe's habit), for running
@@ -8,10 +10,10 @@ import { defaultRunnerOptions, startRunnerLoop } from "@/server/runner/runner";
 const db = await getDb();
 const opts = defaultRunnerOptions("worker");
 const loop = startRunnerLoop(db, opts);
-console.log(`[anvil] worker ${opts.owner} started (poll ${opts.pollMs} ms)`);
+log.info("worker started", { owner: opts.owner, pollMs: opts.pollMs });
 
 async function shutdown(signal: string) {
-  console.log(`[anvil] worker received ${signal}: releasing leases`);
+  log.info("worker stopping: releasing leases", { signal });
   await loop.stop();
   await closeDb();
   process.exit(0);

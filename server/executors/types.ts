@@ -13,15 +13,18 @@ export interface RemoteStatus {
   signal?: string | null;
   /** Human-readable detail, e.g. "exited with code 2" or "run directory missing". */
   message?: string;
+  /** When the job really started and ended, by the executor's clock (ISO 8601). */
+  startedAt?: string | null;
+  finishedAt?: string | null;
 }
 
 /** What to run. Serialisable: it is stored on the run row as `executor_spec`. */
 export interface JobSpec {
   /** Shell command line, run with `/bin/sh -c`. */
   command: string;
-  /** Working directory; relative paths resolve against the app's working directory. */
+  /** Working directory; relative paths resolve against the job's workspace. */
   cwd?: string;
-  /** Extra environment variables for the job (ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN, …). */
+  /** The job's own environment variables (ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN, …). */
   env?: Record<string, string>;
 }
 
@@ -31,14 +34,24 @@ export interface LogChunk {
   cursor: string;
 }
 
+/** Every call can be abandoned: the runner aborts it on timeout or when its lease is lost. */
+export interface CallOptions {
+  signal: AbortSignal;
+}
+
 export interface Executor {
+  /**
+   * Where this executor's jobs can be observed from: `local:<instance>` for jobs on this host
+   * and data directory, null when any runner can reach them (a cluster's API).
+   */
+  readonly placement: string | null;
   /** Start the job. Idempotent on `remoteId`: a second call for the same id starts nothing. */
-  submit(spec: JobSpec, remoteId: string): Promise<void>;
-  status(remoteId: string): Promise<RemoteStatus>;
+  submit(spec: JobSpec, remoteId: string, opts: CallOptions): Promise<void>;
+  status(remoteId: string, opts: CallOptions): Promise<RemoteStatus>;
   /** Output produced after `cursor` ("" = from the start), bounded in size per call. */
-  logs(remoteId: string, cursor: string): Promise<LogChunk>;
+  logs(remoteId: string, cursor: string, opts: CallOptions): Promise<LogChunk>;
   /** Ask the job to stop. Fire-and-forget, safe to repeat, safe on a finished job. */
-  stop(remoteId: string): Promise<void>;
+  stop(remoteId: string, opts: CallOptions): Promise<void>;
 }
 
 export const TERMINAL_REMOTE_STATES: ReadonlySet<RemoteState> = new Set(["SUCCEEDED", "FAILED", "STOPPED", "LOST"]);

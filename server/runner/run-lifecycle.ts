@@ -1,34 +1,43 @@
+import { sql } from "drizzle-orm";
+import { runs } from "@/server/db/schema";
+import { expireRunTokens } from "@/server/tracking/run-tokens";
+import { defineLifecycle } from "./lifecycle";
+
 /**
- * The run lifecycle: its states, the legal transitions and the predicates built on them.
- * The same pairs are rows of `run_allowed_transitions` (migration 0001), which the
- * `run_transitions` foreign key enforces; an integration test keeps the two equal.
+ * The run lifecycle. STARTING = intent recorded (the attempt's remote id is written before the
+ * executor is called); back to QUEUED = a retry under a new attempt, after a job was lost or
+ * failed and its retry policy allows another attempt.
  */
+const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED"] as const;
+const ended = (status: string) => (TERMINAL as readonly string[]).includes(status);
 
-export const RUN_STATUSES = ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export const runLifecycle = defineLifecycle({
+  name: "run",
+  table: runs,
+  statuses: ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"],
+  initial: "QUEUED",
+  transitions: {
+    // FAILED straight from QUEUED: the spec can't be submitted at all (unknown executor, bad command).
+    QUEUED: ["STARTING", "CANCELLED", "FAILED"],
+    // SUCCEEDED/FAILED straight from STARTING: the job ended before a runner saw it running.
+    STARTING: ["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "QUEUED"],
+    RUNNING: ["SUCCEEDED", "FAILED", "CANCELLED", "QUEUED"],
+    SUCCEEDED: [],
+    FAILED: [],
+    CANCELLED: [],
+  },
+  terminal: TERMINAL,
+  enterColumns: (to) => {
+    if (to === "RUNNING") return { startedAt: sql`coalesce(${runs.startedAt}, now())` };
+    if (ended(to)) return { finishedAt: sql`now()` };
+    return {};
+  },
+  onEnter: async (tx, { row, from, to }) => {
+    // A finished run's token dies with it; a retry gets a fresh one for its new attempt.
+    if (from !== null && (ended(to) || to === "QUEUED")) await expireRunTokens(tx, row.id);
+  },
+});
 
-export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  // FAILED straight from QUEUED: the spec can't be submitted at all (unknown executor, bad command).
-  QUEUED: ["STARTING", "CANCELLED", "FAILED"],
-  // STARTING = intent recorded (remote id written), submission under way or not yet confirmed.
-  STARTING: ["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"],
-  RUNNING: ["SUCCEEDED", "FAILED", "CANCELLED"],
-  SUCCEEDED: [],
-  FAILED: [],
-  CANCELLED: [],
-};
-
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
-
-export function canTransition(from: RunStatus, to: RunStatus): boolean {
-  return RUN_TRANSITIONS[from].includes(to);
-}
-
-export function isTerminal(status: RunStatus): boolean {
-  return TERMINAL_RUN_STATUSES.includes(status);
-}
-
-/** Every legal pair, in a stable order (for the allowed-transitions table and its test). */
-export function allowedTransitionPairs(): Array<[RunStatus, RunStatus]> {
-  return RUN_STATUSES.flatMap((from) => RUN_TRANSITIONS[from].map((to): [RunStatus, RunStatus] => [from, to]));
-}
+export type RunStatus = (typeof runLifecycle.statuses)[number];
+export const RUN_STATUSES = runLifecycle.statuses;
+export const isTerminal = runLifecycle.isTerminal;

@@ -1,58 +1,74 @@
 import os from "node:os";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/server/db/client";
-import { env } from "@/server/env";
-import { createLocalExecutor } from "@/server/executors/local/local-executor";
-import type { Executor } from "@/server/executors/types";
-import { claimDueRuns, releaseAllLeases } from "./claim";
-import { reconcileRun, type ReconcileContext } from "./reconcile";
+import { log } from "@/server/log";
+import type { Controller, RunnerOptions } from "./controller";
+import type { LifecycleTable } from "./lifecycle";
+import { runController } from "./run-reconciler";
 
-export interface RunnerOptions {
-  owner: string;
-  leaseSeconds: number;
-  pollMs: number;
-  batchSize: number;
-  executors: Record<string, Executor>;
-  installId: string;
-  appUrl: string;
-  localMaxConcurrent: number;
-}
+export type { Controller, FaultPoint, RunnerOptions } from "./controller";
 
-/** Runner options from the environment; tests pass their own. */
-export function defaultRunnerOptions(role: "web" | "worker" | "tick"): RunnerOptions {
-  return {
-    owner: `${role}-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
-    leaseSeconds: env.ANVIL_LEASE_SECONDS,
-    pollMs: env.ANVIL_RUNNER_POLL_MS,
-    batchSize: 20,
-    executors: { local: createLocalExecutor({ runsDir: path.resolve(env.ANVIL_DATA_DIR, "runs") }) },
-    installId: env.ANVIL_INSTALL_ID ?? "anvil",
-    appUrl: env.ANVIL_URL ?? `http://127.0.0.1:${env.PORT}`,
-    localMaxConcurrent: env.ANVIL_LOCAL_MAX_CONCURRENT,
-  };
-}
+/** Every lifecycle the runner drives; a new one is a new entry here and nothing else. */
+const CONTROLLERS: Controller[] = [runController as unknown as Controller];
 
 export interface RunOnceResult { claimed: number; errors: number }
 
+export class LeaseLostError extends Error {
+  constructor(id: string) { super(`lease on ${id} lost (taken over or revoked)`); }
+}
+
 /**
- * One pass of the reconcile loop: claim due runs, move each one step, release.
- * The single entry point of the in-process loop, `npm run worker` and POST /api/runner/tick.
+ * One pass of the reconcile loop: for each lifecycle, claim due rows, move each one step (a few
+ * at a time, leases renewed while they wait or work), release. The single entry point of the
+ * in-process loop, `npm run worker` and POST /api/runner/tick.
  */
-export async function runOnce(db: Db, opts: RunnerOptions): Promise<RunOnceResult> {
-  const claimed = await claimDueRuns(db, opts.owner, opts.leaseSeconds, opts.batchSize);
-  const ctx: ReconcileContext = { db, ...opts };
-  let errors = 0;
-  for (const run of claimed) {
-    try {
-      await reconcileRun(ctx, run);
-    } catch (err) {
-      // The lease expires and the next claim retries; one bad run must not stall the others.
-      errors++;
-      console.error(`[anvil] runner: run ${run.id} step failed:`, err);
-    }
+export async function runOnce(db: Db, opts: RunnerOptions, controllers: Controller[] = CONTROLLERS): Promise<RunOnceResult> {
+  const total: RunOnceResult = { claimed: 0, errors: 0 };
+  for (const controller of controllers) {
+    const rows = await controller.lifecycle.claimDue(db, { owner: opts.owner, leaseSeconds: opts.leaseSeconds, limit: opts.batchSize, where: controller.claimFilter?.(opts) });
+    total.claimed += rows.length;
+    total.errors += await work(db, opts, controller, rows);
   }
-  return { claimed: claimed.length, errors };
+  return total;
+}
+
+async function work<T extends LifecycleTable>(db: Db, opts: RunnerOptions, controller: Controller<T>, rows: Array<T["$inferSelect"]>): Promise<number> {
+  const held = new Map<string, AbortController>(rows.map((row) => [(row as { id: string }).id, new AbortController()]));
+  const renew = async () => {
+    const alive = await controller.lifecycle.renewLeases(db, opts.owner, [...held.keys()], opts.leaseSeconds);
+    for (const [id, abort] of held) if (!alive.has(id)) abort.abort(new LeaseLostError(id));
+  };
+  const heartbeat = setInterval(() => void renew().catch((err) => log.warn("runner: lease renewal failed", { err })), (opts.leaseSeconds * 1000) / 3);
+  let errors = 0;
+  const queue = [...rows];
+  const lane = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      const id = (row as { id: string }).id;
+      const signal = held.get(id)!.signal;
+      try {
+        await controller.reconcile(db, opts, row, signal);
+      } catch (err) {
+        // The lease expires and the next claim retries; one bad row must not stall the others.
+        if (!signal.aborted) {
+          errors++;
+          log.error(`runner: ${controller.lifecycle.name} ${id} step failed`, { err });
+        }
+      } finally {
+        held.delete(id);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, rows.length)) }, lane));
+  } finally {
+    clearInterval(heartbeat);
+  }
+  return errors;
+}
+
+/** A name unique to this runner process, recorded on its leases and in its audit rows. */
+export function runnerOwner(role: "web" | "worker" | "tick"): string {
+  return `${role}-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
 export interface RunnerLoop { stop(): Promise<void>; wake(): void }
@@ -68,8 +84,7 @@ export function startRunnerLoop(db: Db, opts: RunnerOptions): RunnerLoop {
         const { claimed } = await runOnce(db, opts);
         if (claimed >= opts.batchSize) continue; // more are due: don't wait
       } catch (err) {
-        const error = err as Error & { cause?: Error };
-        console.error(`[anvil] runner: pass failed (database unavailable?): ${error.cause?.message ?? error.message.split("\n")[0]}`);
+        log.error("runner: pass failed (database unavailable?)", { err });
       }
       await new Promise<void>((resolve) => {
         wakeNow = resolve;
@@ -84,7 +99,7 @@ export function startRunnerLoop(db: Db, opts: RunnerOptions): RunnerLoop {
       clearTimeout(timer);
       wakeNow?.();
       await done;
-      await releaseAllLeases(db, opts.owner).catch(() => {});
+      for (const controller of CONTROLLERS) await controller.lifecycle.releaseAll(db, opts.owner).catch(() => {});
     },
   };
 }

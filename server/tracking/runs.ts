@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { projects, runParams, runs, runTags, runTransitions, users } from "@/server/db/schema";
+import { lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
@@ -18,7 +18,7 @@ export async function listRuns(db: DbOrTx, orgId: string, filter: RunListFilter)
   if (filter.before) where.push(lt(runs.seq, filter.before));
   const rows = await db
     .select({
-      id: runs.id, seq: runs.seq, name: runs.name, type: runs.type, status: runs.status, desiredState: runs.desiredState,
+      id: runs.id, seq: runs.seq, name: runs.name, type: runs.type, status: sql<RunStatus>`${runs.status}`, desiredState: runs.desiredState,
       template: runs.template, executor: runs.executor, statusMessage: runs.statusMessage, exitCode: runs.exitCode,
       createdAt: runs.createdAt, startedAt: runs.startedAt, finishedAt: runs.finishedAt,
       projectName: projects.name, createdByEmail: users.email,
@@ -44,14 +44,16 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
   const [params, tags, transitions, files, latest, project] = await Promise.all([
     db.select({ key: runParams.key, value: runParams.value }).from(runParams).where(eq(runParams.runId, runId)).orderBy(asc(runParams.key)),
     db.select({ key: runTags.key, value: runTags.value }).from(runTags).where(eq(runTags.runId, runId)).orderBy(asc(runTags.key)),
-    db.select().from(runTransitions).where(eq(runTransitions.runId, runId)).orderBy(asc(runTransitions.version)),
+    db.select().from(lifecycleTransitions)
+      .where(and(eq(lifecycleTransitions.lifecycle, "run"), eq(lifecycleTransitions.entityId, runId), eq(lifecycleTransitions.orgId, orgId)))
+      .orderBy(asc(lifecycleTransitions.version)),
     listArtifacts(db, orgId, runId),
     latestMetricValues(db, orgId, runId),
     db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, run.projectId)),
   ]);
   const spec = run.executorSpec as { command?: string };
   return {
-    id: run.id, name: run.name, type: run.type, status: run.status, desiredState: run.desiredState, executor: run.executor,
+    id: run.id, name: run.name, type: run.type, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
     template: run.template, command: spec.command ?? null, resources: run.resources, attempt: run.attempt, remoteId: run.remoteId,
     exitCode: run.exitCode, statusMessage: run.statusMessage, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
     project: project[0] ?? null, params, tags, transitions, artifacts: files, latestMetrics: latest,

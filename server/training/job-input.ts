@@ -18,6 +18,9 @@ export const submitJobSchema = z.object({
   hyperparameters: z.record(paramKey, z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
   resources: resourcesSchema.default({ gpuCount: 0, cpu: 1, memoryGb: 2 }),
   executor: z.enum(["local"]).default("local"),
+  /** Further attempts when the executor loses the job (and after a failure, with retryOnFailure). */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  retryOnFailure: z.boolean().default(false),
 }).refine((v) => v.template || v.command, { message: "Choose a template or enter a command", path: ["command"] });
 
 export type SubmitJobInput = z.infer<typeof submitJobSchema>;

@@ -1,15 +1,15 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
-import { experiments, projects, runParams, runs, runTransitions } from "@/server/db/schema";
+import { experiments, projects, runParams, runs } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
-import { transition } from "@/server/runner/transition";
+import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
 import type { SubmitJobInput } from "./job-input";
 import { findTemplate } from "./templates";
 
-/** Queues a training job: run row, creation transition, params and audit in one transaction. */
+/** Queues a training job: run, creation transition, params and audit in one transaction. */
 export async function submitJob(db: Db, org: { id: string }, actor: Actor, input: SubmitJobInput) {
   const template = input.template ? findTemplate(input.template) : undefined;
   if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
@@ -22,19 +22,20 @@ export async function submitJob(db: Db, org: { id: string }, actor: Actor, input
     const [experiment] = await tx.select().from(experiments)
       .where(and(eq(experiments.orgId, org.id), eq(experiments.projectId, project.id), eq(experiments.name, "Default")));
     const experimentId = experiment?.id ?? (await tx.insert(experiments).values({ orgId: org.id, projectId: project.id, name: "Default" }).returning())[0].id;
-    const [created] = await tx.insert(runs).values({
-      orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training", status: "QUEUED", version: 1,
-      executor: input.executor, template: template?.id ?? null, resources: input.resources,
-      executorSpec: { command, params: hyperparameters },
-      createdBy: actor.kind === "user" ? actor.userId : null,
-    }).returning();
-    await tx.insert(runTransitions).values({ runId: created.id, orgId: org.id, version: 1, fromStatus: null, toStatus: "QUEUED", actor: actor.label, reason: "submitted" });
+    const created = await runLifecycle.create(tx, {
+      values: {
+        orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training",
+        executor: input.executor, template: template?.id ?? null, resources: input.resources,
+        executorSpec: { command, params: hyperparameters }, maxRetries: input.maxRetries, retryOnFailure: input.retryOnFailure,
+        createdBy: actor.kind === "user" ? actor.userId : null,
+      },
+      actor, reason: "submitted",
+      audit: { action: "run.submit", details: { name: input.name, template: template?.id ?? null } },
+    });
     const entries = Object.entries(hyperparameters);
     if (entries.length > 0) {
       await tx.insert(runParams).values(entries.map(([key, value]) => ({ runId: created.id, orgId: org.id, key, value: String(value) })));
     }
-    await recordAudit(tx, { orgId: org.id, actor, action: "run.submit", targetType: "run", targetId: created.id, details: { name: input.name, template: template?.id ?? null } });
-    await tx.execute(sql`select pg_notify('anvil_run', ${JSON.stringify({ runId: created.id, status: "QUEUED" })})`);
     return created;
   });
   wakeRunner();
@@ -52,14 +53,11 @@ async function resolveProject(tx: Tx, orgId: string, projectId?: string) {
 
 /**
  * Cancel (desired state, as Kubernetes would): a queued run ends at once; a started one is
- * stopped by the runner. Bumping the version revokes any lease, so a runner mid-step is fenced.
+ * stopped by the runner. The request fences any runner mid-step (its lease is revoked).
  */
 export async function cancelJob(db: Db, org: { id: string }, actor: Actor, runId: string) {
   await db.transaction(async (tx) => {
-    const [run] = await tx.update(runs)
-      .set({ desiredState: "CANCEL", version: sql`${runs.version} + 1`, leaseOwner: null, leaseExpiresAt: null, nextCheckAt: sql`now()` })
-      .where(and(eq(runs.id, runId), eq(runs.orgId, org.id), sql`${runs.status} in ('QUEUED','STARTING','RUNNING')`))
-      .returning();
+    const run = await runLifecycle.requestChange(tx, { id: runId, orgId: org.id }, { desiredState: "CANCEL", cancelledBy: actor.label });
     if (!run) {
       const [exists] = await tx.select({ status: runs.status }).from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, org.id)));
       if (!exists) throw new NotFoundError("Run");
@@ -67,7 +65,7 @@ export async function cancelJob(db: Db, org: { id: string }, actor: Actor, runId
     }
     await recordAudit(tx, { orgId: org.id, actor, action: "run.cancel", targetType: "run", targetId: runId });
     if (run.status === "QUEUED") {
-      await transition(tx, { runId, orgId: org.id, from: "QUEUED", to: "CANCELLED", version: run.version, actor, reason: "cancelled before it started", set: { statusMessage: "Cancelled" } });
+      await runLifecycle.transition(tx, { id: runId, orgId: org.id, from: "QUEUED", to: "CANCELLED", version: run.version, actor, reason: "cancelled before it started", set: { statusMessage: "Cancelled" } });
     }
   });
   wakeRunner();

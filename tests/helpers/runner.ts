@@ -1,11 +1,23 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/server/db/client";
 import { runs } from "@/server/db/schema";
-import { createLocalExecutor } from "@/server/executors/local/local-executor";
+import { createLocalExecutor, type LocalExecutorOptions } from "@/server/executors/local/local-executor";
 import { runOnce, type RunnerOptions } from "@/server/runner/runner";
 import { unique } from "./fixtures";
+
+/**
+ * A local executor over a fresh directory under the system temp dir (reachable by job users
+ * when the tests run as root, so jobs run under their own uids as in production).
+ */
+export function testLocalExecutor(overrides: Partial<LocalExecutorOptions> = {}) {
+  const base = path.join(os.tmpdir(), `anvil-local-${unique()}`);
+  fs.mkdirSync(base, { mode: 0o711 });
+  fs.chmodSync(base, 0o711);
+  return createLocalExecutor({ runsDir: path.join(base, "runs"), workspacesDir: path.join(base, "workspaces"), dataDir: base, stopGraceMs: 1000, ...overrides });
+}
 
 export function testRunnerOptions(overrides: Partial<RunnerOptions> = {}): RunnerOptions {
   return {
@@ -13,7 +25,9 @@ export function testRunnerOptions(overrides: Partial<RunnerOptions> = {}): Runne
     leaseSeconds: 5,
     pollMs: 50,
     batchSize: 20,
-    executors: { local: createLocalExecutor({ runsDir: path.join(os.tmpdir(), `anvil-runs-${unique()}`), stopGraceMs: 1000 }) },
+    concurrency: 4,
+    callTimeoutMs: 10_000,
+    executors: { local: testLocalExecutor() },
     installId: "test",
     appUrl: "http://127.0.0.1:9",
     localMaxConcurrent: 4,

@@ -41,7 +41,7 @@ function sampleInput(schema: z.ZodType, org: string, ids: Record<string, string>
       if (field in ids) return ids[field];
       if (/id$/i.test(field)) throw new Error(`isolation test: no victim fixture for id field "${field}"; add it to ids`);
       return VALID_STRINGS[field] ?? "x";
-    case "number": return 50; // inside every range our inputs declare (limits, buckets, cursors)
+    case "number": return 10; // inside every range our inputs declare (limits, buckets, retries, cursors)
     case "boolean": return false;
     case "enum": return Object.values(def.entries!)[0];
     case "array": return [];

@@ -1,8 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { runLogs, runs, runTransitions } from "@/server/db/schema";
-import { claimDueRuns } from "@/server/runner/claim";
+import { lifecycleTransitions, runLogs, runs } from "@/server/db/schema";
+import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { runOnce } from "@/server/runner/runner";
 import { callerFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { runUntil, testRunnerOptions } from "../helpers/runner";
@@ -25,7 +25,7 @@ describe("runner with the local executor", () => {
     expect(text).toContain('params={"lr":0.1}');
     expect(text).toContain(`run=${runId}`);
     expect(text).toContain("no-db-url");
-    const history = await db.select().from(runTransitions).where(eq(runTransitions.runId, runId)).orderBy(asc(runTransitions.version));
+    const history = await db.select().from(lifecycleTransitions).where(eq(lifecycleTransitions.entityId, runId)).orderBy(asc(lifecycleTransitions.version));
     expect(history.map((h) => h.toStatus)).toEqual(["QUEUED", "STARTING", expect.stringMatching(/RUNNING|SUCCEEDED/), ...(history.length === 4 ? ["SUCCEEDED"] : [])]);
   });
 
@@ -70,7 +70,7 @@ describe("runner with the local executor", () => {
     const caller = await callerFor(t.adminId);
     for (let i = 0; i < 30; i++) await caller.training.submit({ org: t.slug, job: { name: `r${i}`, command: "true" } as never });
     const db = await getDb();
-    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => claimDueRuns(db, `runner-${i}`, 30, 10)));
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => runLifecycle.claimDue(db, { owner: `runner-${i}`, leaseSeconds: 30, limit: 10 })));
     const ids = claims.flat().map((r) => r.id);
     expect(ids.length).toBe(30);
     expect(new Set(ids).size).toBe(30);
@@ -79,13 +79,12 @@ describe("runner with the local executor", () => {
   it("fences a runner whose lease was taken over", async () => {
     const { runId } = await submit("true");
     const db = await getDb();
-    const [stale] = await claimDueRuns(db, "stale-runner", 30, 1);
+    const [stale] = await runLifecycle.claimDue(db, { owner: "stale-runner", leaseSeconds: 30, limit: 1 });
     expect(stale.id).toBe(runId);
     await db.update(runs).set({ leaseExpiresAt: new Date(0) }).where(eq(runs.id, runId)); // lease expired
-    const [fresh] = await claimDueRuns(db, "fresh-runner", 30, 1);
+    const [fresh] = await runLifecycle.claimDue(db, { owner: "fresh-runner", leaseSeconds: 30, limit: 1 });
     expect(fresh.version).toBeGreaterThan(stale.version);
-    const { transition } = await import("@/server/runner/transition");
-    const lost = await db.transaction((tx) => transition(tx, { runId, orgId: stale.orgId, from: "QUEUED", to: "STARTING", version: stale.version, leaseOwner: "stale-runner", actor: { kind: "system", label: "stale" } }));
+    const lost = await db.transaction((tx) => runLifecycle.transition(tx, { id: runId, orgId: stale.orgId, from: "QUEUED", to: "STARTING", version: stale.version, leaseOwner: "stale-runner", actor: { kind: "system", label: "stale" } }));
     expect(lost.ok).toBe(false);
   });
 });

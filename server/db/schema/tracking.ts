@@ -1,9 +1,11 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, doublePrecision, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations, users } from "./tenancy";
 
+/** Whether the current attempt reached its executor (intent before effect). */
+export type RemoteState = "NONE" | "SUBMITTED" | "LOST";
+
 export const runTypeEnum = pgEnum("run_type", ["training", "evaluation", "optimization", "simulation", "inference"]);
-export const runStatusEnum = pgEnum("run_status", ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
 export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL"]);
 
 export const projects = pgTable("projects", {
@@ -32,14 +34,16 @@ export const runs = pgTable("runs", {
   seq: bigserial("seq", { mode: "number" }).notNull(),
   name: text("name").notNull(),
   type: runTypeEnum("type").notNull().default("training"),
-  status: runStatusEnum("status").notNull().default("QUEUED"),
+  /** One of the run lifecycle's statuses (server/runner/run-lifecycle.ts); written only by it. */
+  status: text("status").notNull(),
   /** What the user wants (Kubernetes spec vs status): the runner drives status towards it. */
   desiredState: desiredStateEnum("desired_state").notNull().default("RUN"),
   /** Fencing token: bumped by every claim and every transition. */
   version: bigint("version", { mode: "number" }).notNull().default(0),
   leaseOwner: text("lease_owner"),
   leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
-  nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
+  /** When a runner should look at the run next; null when no runner has anything to do. */
+  nextCheckAt: timestamp("next_check_at", { withTimezone: true }).defaultNow(),
   /** "local" | "ray" | … ; "none" for runs logged from outside (SDKs, MLflow clients). */
   executor: text("executor").notNull().default("local"),
   executorSpec: jsonb("executor_spec").$type<Record<string, unknown>>().notNull().default({}),
@@ -48,8 +52,18 @@ export const runs = pgTable("runs", {
   /** Deterministic `<install>-<run>-<attempt>`, written before the executor is called. */
   remoteId: text("remote_id"),
   attempt: integer("attempt").notNull().default(1),
+  /** Whether the current attempt reached its executor: NONE (intent only), SUBMITTED, LOST. */
+  remoteState: text("remote_state").$type<RemoteState>().notNull().default("NONE"),
+  /** Where the current attempt can be observed from (`local:<executor instance>`); null = any runner. */
+  placement: text("placement"),
+  /** Attempts after the first, for jobs lost by their executor (and failed ones, when asked). */
+  maxRetries: integer("max_retries").notNull().default(2),
+  retryOnFailure: boolean("retry_on_failure").notNull().default(false),
   logCursor: text("log_cursor").notNull().default(""),
   exitCode: integer("exit_code"),
+  exitSignal: text("exit_signal"),
+  /** Who asked for the stop (a user's email, an API key's name). */
+  cancelledBy: text("cancelled_by"),
   statusMessage: text("status_message"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -58,7 +72,7 @@ export const runs = pgTable("runs", {
 }, (t) => [
   index("runs_org_created_idx").on(t.orgId, t.createdAt),
   index("runs_experiment_idx").on(t.experimentId),
-  index("runs_due_idx").on(t.nextCheckAt).where(sql`status in ('QUEUED','STARTING','RUNNING') and executor <> 'none'`),
+  index("runs_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
 ]);
 
 export const runParams = pgTable("run_params", {
@@ -108,28 +122,6 @@ export const artifacts = pgTable("artifacts", {
   storageKey: text("storage_key").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex("artifacts_run_path_idx").on(t.runId, t.path)]);
-
-/** The legal (from, to) pairs of the run lifecycle, kept in sync with server/runner/run-lifecycle.ts. */
-export const runAllowedTransitions = pgTable("run_allowed_transitions", {
-  fromStatus: runStatusEnum("from_status").notNull(),
-  toStatus: runStatusEnum("to_status").notNull(),
-}, (t) => [primaryKey({ columns: [t.fromStatus, t.toStatus] })]);
-
-export const runTransitions = pgTable("run_transitions", {
-  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
-  version: bigint("version", { mode: "number" }).notNull(),
-  orgId: uuid("org_id").notNull(),
-  /** Null only for the creation row. */
-  fromStatus: runStatusEnum("from_status"),
-  toStatus: runStatusEnum("to_status").notNull(),
-  actor: text("actor").notNull(),
-  reason: text("reason"),
-  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  primaryKey({ columns: [t.runId, t.version] }),
-  // An illegal (from, to) pair fails inside the writing transaction, whoever wrote it.
-  foreignKey({ columns: [t.fromStatus, t.toStatus], foreignColumns: [runAllowedTransitions.fromStatus, runAllowedTransitions.toStatus] }),
-]);
 
 /** Short-lived credentials injected into one attempt of one run. */
 export const runTokens = pgTable("run_tokens", {

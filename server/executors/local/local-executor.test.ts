@@ -8,6 +8,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Executor, RemoteState, RemoteStatus } from "../types";
 import { createLocalExecutor } from "./local-executor";
 
+const o = { signal: new AbortController().signal };
+
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -20,7 +22,7 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeo
 
 function waitForState(executor: Executor, id: string, states: RemoteState[], timeoutMs?: number): Promise<RemoteStatus> {
   return waitFor(async () => {
-    const status = await executor.status(id);
+    const status = await executor.status(id, o);
     return states.includes(status.state) ? status : null;
   }, timeoutMs);
 }
@@ -57,7 +59,7 @@ beforeEach(async () => {
   runsDir = path.join(root, `runs-${seq}`);
   work = path.join(root, `work-${seq}`);
   await fs.mkdir(work, { recursive: true });
-  executor = createLocalExecutor({ runsDir, stopGraceMs: 300 });
+  executor = createLocalExecutor({ runsDir, stopGraceMs: 300, isolation: "none" });
 });
 
 afterAll(async () => {
@@ -80,81 +82,81 @@ afterAll(async () => {
 
 describe("local executor", () => {
   it("runs a command to success and captures stdout and stderr in order", async () => {
-    await executor.submit({ command: "echo out1; echo err1 >&2; echo out2" }, "ok-1");
+    await executor.submit({ command: "echo out1; echo err1 >&2; echo out2" }, "ok-1", o);
     const status = await waitForState(executor, "ok-1", ["SUCCEEDED", "FAILED", "LOST"]);
     expect(status).toMatchObject({ state: "SUCCEEDED", exitCode: 0, signal: null });
-    expect(await executor.logs("ok-1", "")).toEqual({ text: "out1\nerr1\nout2\n", cursor: "15" });
-    expect(await executor.logs("ok-1", "15")).toEqual({ text: "", cursor: "15" });
+    expect(await executor.logs("ok-1", "", o)).toEqual({ text: "out1\nerr1\nout2\n", cursor: "15" });
+    expect(await executor.logs("ok-1", "15", o)).toEqual({ text: "", cursor: "15" });
   });
 
   it("reports a non-zero exit as FAILED with its code", async () => {
-    await executor.submit({ command: "echo nope; exit 3" }, "fail-1");
+    await executor.submit({ command: "echo nope; exit 3" }, "fail-1", o);
     const status = await waitForState(executor, "fail-1", ["SUCCEEDED", "FAILED", "LOST"]);
     expect(status).toMatchObject({ state: "FAILED", exitCode: 3, message: "exited with code 3" });
   });
 
   it("reports a missing working directory as FAILED with code 127", async () => {
-    await executor.submit({ command: "true", cwd: path.join(work, "missing") }, "nocwd-1");
+    await executor.submit({ command: "true", cwd: path.join(work, "missing") }, "nocwd-1", o);
     const status = await waitForState(executor, "nocwd-1", ["SUCCEEDED", "FAILED", "LOST"]);
     expect(status).toMatchObject({ state: "FAILED", exitCode: 127 });
     expect(status.message).toContain("does not exist");
-    expect((await executor.logs("nocwd-1", "")).text).toContain("failed to start");
+    expect((await executor.logs("nocwd-1", "", o)).text).toContain("failed to start");
   });
 
   it("runs the command once however often it is submitted", async () => {
     const spec = { command: "echo run >> counter", cwd: work };
-    await Promise.all([executor.submit(spec, "once-1"), executor.submit(spec, "once-1")]);
-    await executor.submit(spec, "once-1");
+    await Promise.all([executor.submit(spec, "once-1", o), executor.submit(spec, "once-1", o)]);
+    await executor.submit(spec, "once-1", o);
     await waitForState(executor, "once-1", ["SUCCEEDED"]);
-    await executor.submit(spec, "once-1");
+    await executor.submit(spec, "once-1", o);
     expect(await fs.readFile(path.join(work, "counter"), "utf8")).toBe("run\n");
   });
 
   it("passes the spec's environment to the job", async () => {
-    await executor.submit({ command: 'printf "%s|%s" "$GREETING" "$ANVIL_RUN_ID"', env: { GREETING: "hello world", ANVIL_RUN_ID: "r-1" } }, "env-1");
+    await executor.submit({ command: 'printf "%s|%s" "$GREETING" "$ANVIL_RUN_ID"', env: { GREETING: "hello world", ANVIL_RUN_ID: "r-1" } }, "env-1", o);
     await waitForState(executor, "env-1", ["SUCCEEDED"]);
-    expect((await executor.logs("env-1", "")).text).toBe("hello world|r-1");
+    expect((await executor.logs("env-1", "", o)).text).toBe("hello world|r-1");
   });
 
   it("stops a job and its whole process group", async () => {
-    await executor.submit({ command: "sleep 30 & echo $! > grandchild.pid; sleep 30", cwd: work }, "stop-1");
-    expect((await executor.status("stop-1")).state).toBe("RUNNING");
+    await executor.submit({ command: "sleep 30 & echo $! > grandchild.pid; sleep 30", cwd: work }, "stop-1", o);
+    expect((await executor.status("stop-1", o)).state).toBe("RUNNING");
     const grandchild = await waitFor(async () => Number(await fs.readFile(path.join(work, "grandchild.pid"), "utf8").catch(() => "")));
     const { pgid } = pidFile(path.join(runsDir, "stop-1"));
     expect(liveGroupMembers(pgid)).toContain(grandchild);
 
     const started = Date.now();
-    await executor.stop("stop-1");
-    await executor.stop("stop-1");
+    await executor.stop("stop-1", o);
+    await executor.stop("stop-1", o);
     const status = await waitForState(executor, "stop-1", ["STOPPED", "SUCCEEDED", "FAILED", "LOST"], 3_000);
     expect(status).toMatchObject({ state: "STOPPED", signal: "SIGTERM" });
     expect(Date.now() - started).toBeLessThan(3_000);
     await waitFor(async () => liveGroupMembers(pgid).length === 0);
-    await executor.stop("stop-1"); // finished: nothing to do, no error
+    await executor.stop("stop-1", o); // finished: nothing to do, no error
   });
 
   it("escalates to SIGKILL when the job ignores SIGTERM", async () => {
-    await executor.submit({ command: "trap '' TERM; sleep 30" }, "stubborn-1");
-    await executor.stop("stubborn-1");
+    await executor.submit({ command: "trap '' TERM; sleep 30" }, "stubborn-1", o);
+    await executor.stop("stubborn-1", o);
     const status = await waitForState(executor, "stubborn-1", ["STOPPED", "SUCCEEDED", "FAILED", "LOST"], 3_000);
     expect(status).toMatchObject({ state: "STOPPED", signal: "SIGKILL" });
     await waitFor(async () => liveGroupMembers(pidFile(path.join(runsDir, "stubborn-1")).pgid).length === 0);
   });
 
   it("keeps a finished job's result when stop() comes late, and tolerates unknown ids", async () => {
-    await executor.submit({ command: "true" }, "late-1");
+    await executor.submit({ command: "true" }, "late-1", o);
     await waitForState(executor, "late-1", ["SUCCEEDED"]);
-    await executor.stop("late-1");
-    expect((await executor.status("late-1")).state).toBe("SUCCEEDED");
-    await executor.stop("never-submitted");
-    expect(await executor.status("never-submitted")).toEqual({ state: "LOST", message: "run directory missing" });
-    expect(await executor.logs("never-submitted", "")).toEqual({ text: "", cursor: "" });
+    await executor.stop("late-1", o);
+    expect((await executor.status("late-1", o)).state).toBe("SUCCEEDED");
+    await executor.stop("never-submitted", o);
+    expect(await executor.status("never-submitted", o)).toEqual({ state: "LOST", message: "run directory missing" });
+    expect(await executor.logs("never-submitted", "", o)).toEqual({ text: "", cursor: "" });
   });
 
   it("pages large output by cursor without splitting UTF-8 characters", async () => {
     // One ASCII byte then two-byte characters: the 256 KiB limit falls inside a character.
     const script = "process.stdout.write('a' + 'é'.repeat(350000) + 'z\\n')";
-    await executor.submit({ command: `"${process.execPath}" -e "${script}"` }, "big-1");
+    await executor.submit({ command: `"${process.execPath}" -e "${script}"` }, "big-1", o);
     await waitForState(executor, "big-1", ["SUCCEEDED"]);
     const file = await fs.readFile(path.join(runsDir, "big-1", "output.log"));
     expect(file.length).toBeGreaterThan(2 * 256 * 1024);
@@ -163,7 +165,7 @@ describe("local executor", () => {
     let text = "";
     let calls = 0;
     for (;;) {
-      const chunk = await executor.logs("big-1", cursor);
+      const chunk = await executor.logs("big-1", cursor, o);
       if (chunk.text === "") break;
       expect(chunk.text).not.toContain("\uFFFD");
       expect(Number(chunk.cursor) - Number(cursor || 0)).toBeLessThanOrEqual(256 * 1024);
@@ -177,29 +179,29 @@ describe("local executor", () => {
   });
 
   it("reports LOST when the process group dies without writing exit.json", async () => {
-    await executor.submit({ command: "sleep 30" }, "lost-1");
-    expect((await executor.status("lost-1")).state).toBe("RUNNING");
+    await executor.submit({ command: "sleep 30" }, "lost-1", o);
+    expect((await executor.status("lost-1", o)).state).toBe("RUNNING");
     process.kill(-pidFile(path.join(runsDir, "lost-1")).pgid, "SIGKILL");
     const status = await waitForState(executor, "lost-1", ["LOST", "SUCCEEDED", "FAILED", "STOPPED"]);
-    expect(status).toEqual({ state: "LOST", message: "supervisor gone without exit.json" });
+    expect(status).toMatchObject({ state: "LOST", message: "supervisor gone without exit.json" });
   });
 
   it("lets a new executor instance adopt a running job", async () => {
-    await executor.submit({ command: "while [ ! -f go ]; do sleep 0.05; done; echo adopted", cwd: work }, "adopt-1");
+    await executor.submit({ command: "while [ ! -f go ]; do sleep 0.05; done; echo adopted", cwd: work }, "adopt-1", o);
     // A fresh instance over the same runsDir stands for the app after a restart.
-    const restarted = createLocalExecutor({ runsDir });
-    expect((await restarted.status("adopt-1")).state).toBe("RUNNING");
-    await restarted.submit({ command: "echo second start" }, "adopt-1");
+    const restarted = createLocalExecutor({ runsDir, isolation: "none" });
+    expect((await restarted.status("adopt-1", o)).state).toBe("RUNNING");
+    await restarted.submit({ command: "echo second start" }, "adopt-1", o);
     await fs.writeFile(path.join(work, "go"), "");
     const status = await waitForState(restarted, "adopt-1", ["SUCCEEDED", "FAILED", "LOST"]);
     expect(status.state).toBe("SUCCEEDED");
-    expect((await restarted.logs("adopt-1", "")).text).toBe("adopted\n");
+    expect((await restarted.logs("adopt-1", "", o)).text).toBe("adopted\n");
   });
 
   it("rejects remote ids that could escape the runs directory", async () => {
     for (const id of ["../escape", "..", ".", "a/b", "", "x".repeat(201)]) {
-      await expect(executor.submit({ command: "true" }, id)).rejects.toThrow(/invalid remoteId/);
-      await expect(executor.status(id)).rejects.toThrow(/invalid remoteId/);
+      await expect(executor.submit({ command: "true" }, id, o)).rejects.toThrow(/invalid remoteId/);
+      await expect(executor.status(id, o)).rejects.toThrow(/invalid remoteId/);
     }
     expect(existsSync(path.join(root, "escape"))).toBe(false);
   });

@@ -5,15 +5,26 @@
  * Why this shape: reference/jobs-reliability.md §4.4 "Local subprocess".
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
+import type { CallOptions, Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
+import { allocateJobUid, detectIsolation, hiddenPaths, jobEnvironment, launchPlan, type IsolationMode } from "./isolation";
+import { prepareWorkspace } from "./workspace";
 
 export interface LocalExecutorOptions {
+  /** The supervisors' state (logs, pid and exit files); private to the app's user. */
   runsDir: string;
+  /** Jobs' working directories; must be reachable by the job's user. Default: beside runsDir. */
+  workspacesDir?: string;
+  /** Hidden from sandboxed jobs, with the app's .env files. Default: the parent of runsDir. */
+  dataDir?: string;
+  /** Where `examples/` (the templates' code) comes from. Default: the working directory. */
+  appDir?: string;
+  isolation?: IsolationMode;
   /** Time between SIGTERM and SIGKILL of the job's process group on stop(). */
   stopGraceMs?: number;
 }
@@ -31,6 +42,8 @@ interface ExitFile {
   signal: string | null;
   finishedAt: string;
   error?: string;
+  /** Nothing ran: the supervisor never received its launch plan. */
+  lost?: boolean;
 }
 
 const REMOTE_ID = /^[A-Za-z0-9._-]{1,200}$/;
@@ -112,8 +125,27 @@ function describeExit(exit: ExitFile): string {
   return `exited with code ${exit.code}`;
 }
 
-export function createLocalExecutor(options: LocalExecutorOptions): Executor {
+/** Identifies a data directory on a host: local jobs are observed only by runners sharing it. */
+function instanceId(runsDir: string): string {
+  const file = path.join(runsDir, "instance-id");
+  mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, randomUUID(), { flag: "wx", mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/** The local executor, with what tests and diagnostics may want to know about it. */
+export type LocalExecutor = Executor & { readonly isolation: IsolationMode; readonly runsDir: string };
+
+export function createLocalExecutor(options: LocalExecutorOptions): LocalExecutor {
   const runsDir = path.resolve(options.runsDir);
+  const workspacesDir = path.resolve(options.workspacesDir ?? path.join(runsDir, "..", "workspaces"));
+  const dataDir = path.resolve(options.dataDir ?? path.dirname(runsDir));
+  const appDir = path.resolve(options.appDir ?? process.cwd());
+  const isolation = options.isolation ?? detectIsolation();
   const graceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
 
   function runDir(remoteId: string): string {
@@ -145,49 +177,68 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   }
 
   return {
-    async submit(spec: JobSpec, remoteId: string): Promise<void> {
+    placement: `local:${instanceId(runsDir)}`,
+    isolation,
+    runsDir,
+
+    async submit(spec: JobSpec, remoteId: string, { signal }: CallOptions): Promise<void> {
+      signal.throwIfAborted();
       const dir = runDir(remoteId);
-      await fs.mkdir(runsDir, { recursive: true });
+      await fs.mkdir(runsDir, { recursive: true, mode: 0o700 });
       try {
         // Non-recursive on the leaf: exactly one caller, in any process, wins the creation.
-        await fs.mkdir(dir);
+        await fs.mkdir(dir, { mode: 0o700 });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") return;
         throw err;
       }
-      const { command, cwd, env } = spec;
-      await fs.writeFile(path.join(dir, "spec.json"), JSON.stringify({ command, cwd, env }));
-      const child = spawn(process.execPath, [supervisorPath(), dir], {
-        cwd: process.cwd(),
-        detached: true,
-        stdio: "ignore",
-        env: jobBaseEnv(process.env) as NodeJS.ProcessEnv,
+      // Kept for people reading the run directory; the job's credentials travel only on stdin.
+      await fs.writeFile(path.join(dir, "spec.json"), JSON.stringify({ command: spec.command, cwd: spec.cwd }), { mode: 0o600 });
+      const uidLock = isolation === "user" ? path.join(runsDir, ".uids") : undefined;
+      const uid = uidLock ? allocateJobUid(uidLock, remoteId) : undefined;
+      const workspace = await prepareWorkspace({ workspacesDir, remoteId, appDir, uid, shareExamples: isolation === "user" });
+      const plan = launchPlan({
+        mode: isolation, command: spec.command, cwd: path.resolve(workspace, spec.cwd ?? "."), workspace, uid,
+        env: jobEnvironment(process.env, workspace, spec.env ?? {}), hidden: hiddenPaths(dataDir, appDir),
       });
+      const child = spawn(process.execPath, [supervisorPath(), dir], {
+        cwd: "/",
+        detached: true,
+        stdio: ["pipe", "ignore", "ignore"],
+        // The supervisor needs nothing of the app's environment, least of all its secrets.
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
+      });
+      child.stdin!.on("error", () => {}); // a supervisor that died at once is reported by waitForSupervisor
+      child.stdin!.end(JSON.stringify({ plan, workspace, uidLock: uid !== undefined ? path.join(uidLock!, String(uid)) : undefined, killUid: uid }));
       child.unref();
       await waitForSupervisor(dir, child);
     },
 
-    async status(remoteId: string): Promise<RemoteStatus> {
+    async status(remoteId: string, { signal }: CallOptions): Promise<RemoteStatus> {
+      signal.throwIfAborted();
       const dir = runDir(remoteId);
       const stopRequestedAt = await mtimeMs(path.join(dir, "stop-requested"));
+      const pidFile = await readJson<PidFile>(path.join(dir, "pid.json"));
+      const startedAt = pidFile?.childPid ? pidFile.startedAt : null;
 
       const fromExit = (exit: ExitFile): RemoteStatus => ({
-        state: stopRequestedAt !== null ? "STOPPED" : exit.code === 0 ? "SUCCEEDED" : "FAILED",
+        state: exit.lost ? "LOST" : stopRequestedAt !== null ? "STOPPED" : exit.code === 0 ? "SUCCEEDED" : "FAILED",
         exitCode: exit.code,
         signal: exit.signal,
         message: describeExit(exit),
+        startedAt,
+        finishedAt: exit.finishedAt,
       });
 
       const exit = await readJson<ExitFile>(path.join(dir, "exit.json"));
       if (exit) return fromExit(exit);
 
-      const pidFile = await readJson<PidFile>(path.join(dir, "pid.json"));
       if (pidFile && (await supervisorAlive(pidFile))) {
         if (stopRequestedAt !== null && Date.now() - stopRequestedAt > graceMs) {
           // The app that called stop() may have died before its SIGKILL timer fired.
           signalGroup(pidFile, "SIGKILL");
         }
-        return { state: "RUNNING" };
+        return { state: "RUNNING", startedAt };
       }
       // The supervisor writes exit.json before exiting: look again in case it just finished.
       const lateExit = await readJson<ExitFile>(path.join(dir, "exit.json"));
@@ -202,12 +253,13 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       }
       if (stopRequestedAt !== null) {
         // Our SIGKILL after the grace period takes the supervisor down with the group.
-        return { state: "STOPPED", signal: pidFile ? "SIGKILL" : null, message: "stopped; no exit status recorded" };
+        return { state: "STOPPED", signal: pidFile ? "SIGKILL" : null, message: "stopped; no exit status recorded", startedAt };
       }
-      return { state: "LOST", message: pidFile ? "supervisor gone without exit.json" : "supervisor never started" };
+      return { state: "LOST", message: pidFile ? "supervisor gone without exit.json" : "supervisor never started", startedAt };
     },
 
-    async logs(remoteId: string, cursor: string): Promise<LogChunk> {
+    async logs(remoteId: string, cursor: string, { signal }: CallOptions): Promise<LogChunk> {
+      signal.throwIfAborted();
       const dir = runDir(remoteId);
       if (!/^\d*$/.test(cursor)) throw new Error(`invalid log cursor: ${JSON.stringify(cursor)}`);
       const offset = cursor === "" ? 0 : Number(cursor);
@@ -229,7 +281,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       }
     },
 
-    async stop(remoteId: string): Promise<void> {
+    async stop(remoteId: string, { signal }: CallOptions): Promise<void> {
+      signal.throwIfAborted();
       const dir = runDir(remoteId);
       // Marking a finished job would turn its SUCCEEDED/FAILED into STOPPED.
       if (existsSync(path.join(dir, "exit.json"))) return;
@@ -248,13 +301,4 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       setTimeout(() => void killIfStillRunning(dir).catch(() => {}), graceMs).unref();
     },
   };
-}
-
-/**
- * The app's environment minus its own credentials: a job must not see the database URL or the
- * auth secret of the platform running it. Jobs get their own credentials through spec.env.
- */
-export function jobBaseEnv(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const secret = /^(DATABASE_URL|AUTH_.*|ANVIL_.*|NEXTAUTH_.*)$|SECRET|PASSWORD|PRIVATE_KEY|_TOKEN$/i;
-  return Object.fromEntries(Object.entries(source).filter(([key]) => !secret.test(key)));
 }

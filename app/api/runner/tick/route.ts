@@ -1,7 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
-import { defaultRunnerOptions, runOnce } from "@/server/runner/runner";
+import { runOnce } from "@/server/runner/runner";
+import { defaultRunnerOptions } from "@/server/runner/runner-options";
 
 /** One runner pass, for Vercel Cron and deterministic e2e tests. Protected by ANVIL_RUNNER_SECRET. */
 export async function POST(req: Request): Promise<Response> {

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * A job's working directory: empty but for `examples/` (the templates' code), owned by the
+ * job's uid when it has one and removed by the supervisor when the job ends (like a pod's
+ * emptyDir: what should outlive the job is uploaded as an artifact).
+ */
+export async function prepareWorkspace(opts: { workspacesDir: string; remoteId: string; appDir: string; uid?: number; shareExamples: boolean }): Promise<string> {
+  await fs.mkdir(opts.workspacesDir, { recursive: true, mode: 0o711 });
+  const workspace = path.join(opts.workspacesDir, opts.remoteId);
+  await fs.rm(workspace, { recursive: true, force: true }); // leftovers of a submit that died half-way
+  await fs.mkdir(workspace, { mode: 0o700 });
+  if (existsSync(path.join(opts.appDir, "examples"))) {
+    // A job under its own uid may not be able to enter the app's directory (a checkout under
+    // /root): it reads a world-readable copy instead.
+    const root = opts.shareExamples ? await sharedCopy(opts.appDir, opts.workspacesDir) : opts.appDir;
+    await fs.symlink(path.join(root, "examples"), path.join(workspace, "examples"));
+  }
+  if (opts.uid !== undefined) {
+    await fs.chown(workspace, opts.uid, opts.uid);
+    await fs.lchown(path.join(workspace, "examples"), opts.uid, opts.uid).catch(() => {});
+  }
+  return workspace;
+}
+
+/** What the examples need, laid out as in the app (they import `../../sdk/node`). */
+const SHARED = ["examples", "sdk/node"];
+
+/** `<workspacesDir>/.share-<content hash>`, made once per version of the shared files. */
+async function sharedCopy(appDir: string, workspacesDir: string): Promise<string> {
+  const sources = SHARED.map((rel) => path.join(appDir, rel)).filter((p) => existsSync(p));
+  const target = path.join(workspacesDir, `.share-${treeStamp(sources)}`);
+  if (existsSync(target)) return target;
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  for (const rel of SHARED) {
+    if (existsSync(path.join(appDir, rel))) await fs.cp(path.join(appDir, rel), path.join(tmp, rel), { recursive: true, dereference: true });
+  }
+  await makeWorldReadable(tmp);
+  try {
+    await fs.rename(tmp, target);
+  } catch {
+    await fs.rm(tmp, { recursive: true, force: true }); // another process made it first
+  }
+  return target;
+}
+
+function treeStamp(dirs: string[]): string {
+  const hash = createHash("sha256");
+  const walk = (d: string, dir: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      const st = statSync(full);
+      hash.update(`${path.relative(dir, full)}:${st.size}:${st.mtimeMs}\n`);
+      if (st.isDirectory()) walk(full, dir);
+    }
+  };
+  for (const dir of dirs) walk(dir, path.dirname(dir));
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function makeWorldReadable(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o755);
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWorldReadable(full);
+    else await fs.chmod(full, (await fs.stat(full)).mode | 0o444);
+  }
+}

@@ -1,0 +1,225 @@
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { runs } from "@/server/db/schema";
+import { TERMINAL_REMOTE_STATES, type CallOptions, type Executor, type JobSpec, type RemoteStatus } from "@/server/executors/types";
+import { systemActor } from "@/server/tenancy/actor";
+import { appendRunLog } from "@/server/tracking/logs";
+import { issueRunToken } from "@/server/tracking/run-tokens";
+import type { ColumnValues } from "./lifecycle";
+import { retryDelaySeconds, retryDecision } from "./retry-policy";
+import { runLifecycle, type RunStatus } from "./run-lifecycle";
+import type { Controller, RunnerOptions } from "./controller";
+
+type Run = typeof runs.$inferSelect;
+
+/** Deterministic, so a second submit after a crash is absorbed by the executor (intent before effect). */
+export function remoteIdFor(installId: string, runId: string, attempt: number): string {
+  return `${installId}-${runId}-${attempt}`;
+}
+
+const LOCAL_SLOTS_LOCK = 7_304_112_003;
+/** Log reads per step while a job runs (256 KiB each); after it ends, reads go on until drained. */
+const LOG_READS_WHILE_RUNNING = 8;
+const LOG_READS_TO_DRAIN = 400;
+
+export const runController: Controller<typeof runs> = {
+  lifecycle: runLifecycle,
+  // Local runs are observed only from the host and data directory that started them.
+  claimFilter: (opts) => {
+    const placements = Object.values(opts.executors).map((e) => e.placement).filter((p): p is string => p !== null);
+    return placements.length > 0 ? or(isNull(runs.placement), sql`${runs.placement} in ${placements}`) : isNull(runs.placement);
+  },
+  reconcile: (db, opts, row, signal) => new RunStep(db, opts, { ...row }, signal).reconcile(),
+};
+
+/**
+ * Moves one claimed run one step towards its desired state. Level-triggered and idempotent: a
+ * crash anywhere is repaired by the next claim, which re-reads the executor and carries on.
+ */
+class RunStep {
+  private readonly actor;
+  private readonly executor: Executor | undefined;
+
+  constructor(private readonly db: Db, private readonly opts: RunnerOptions, private readonly run: Run, private readonly signal: AbortSignal) {
+    this.actor = systemActor(`runner:${opts.owner}`);
+    this.executor = opts.executors[run.executor];
+  }
+
+  async reconcile(): Promise<void> {
+    const { run, executor } = this;
+    if (run.status === "QUEUED") {
+      if (run.desiredState === "CANCEL") return void (await this.move("CANCELLED", "cancelled before it started", { statusMessage: "Cancelled" }));
+      if (!executor) return void (await this.move("FAILED", `unknown executor "${run.executor}"`, { statusMessage: `Unknown executor "${run.executor}"` }));
+      if (!(await this.enterStarting(executor))) return;
+      await this.opts.faultPoint?.("run:after-intent");
+    }
+    if (!executor || !run.remoteId) return;
+    const remoteId = run.remoteId;
+
+    let status = await this.call((o) => executor.status(remoteId, o));
+    if (run.remoteState === "NONE") {
+      if (status.state === "LOST" && run.desiredState === "CANCEL") {
+        return void (await this.move("CANCELLED", "cancelled before its job was submitted", { statusMessage: "Cancelled" }));
+      }
+      if (status.state === "LOST") {
+        // Intent recorded but nothing under that id yet: submit (absorbed if it already exists).
+        const token = await issueRunToken(this.db, run);
+        await this.call((o) => executor.submit(jobSpecFor(this.opts, run, token), remoteId, o));
+        await this.opts.faultPoint?.("run:after-submit");
+      }
+      if (!(await this.fencedUpdate({ remoteState: "SUBMITTED" }))) return;
+      status = await this.call((o) => executor.status(remoteId, o));
+    }
+
+    const ended = TERMINAL_REMOTE_STATES.has(status.state);
+    const logs = await this.pullLogs(executor, ended ? LOG_READS_TO_DRAIN : LOG_READS_WHILE_RUNNING);
+    if (logs === "fenced") return;
+    if (ended && logs === "more") return this.release(0); // not terminal until every byte is in
+
+    if (run.desiredState === "CANCEL" && !ended) {
+      await this.call((o) => executor.stop(remoteId, o));
+      return this.release(Math.min(this.opts.pollMs, 500), { statusMessage: "Stopping…" });
+    }
+    if (ended) {
+      await this.opts.faultPoint?.("run:before-terminal");
+      return void (await this.finish(status));
+    }
+    if (status.state === "RUNNING" && run.status === "STARTING") {
+      const startedAt = status.startedAt ? sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` : undefined;
+      if (!(await this.move("RUNNING", "process started", { statusMessage: null, ...(startedAt ? { startedAt } : {}) }))) return;
+    }
+    await this.release(this.opts.pollMs);
+  }
+
+  /** The remote job ended: a final status, or a retry under a new attempt when the policy allows. */
+  private async finish(status: RemoteStatus): Promise<void> {
+    const { run } = this;
+    const times: ColumnValues<typeof runs> = {
+      exitCode: status.exitCode ?? null,
+      exitSignal: status.signal ?? null,
+      ...(status.startedAt ? { startedAt: sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` } : {}),
+      ...(status.finishedAt ? { finishedAt: new Date(status.finishedAt) } : {}),
+    };
+    const lost = status.state === "LOST";
+    const decision = retryDecision(run, status, lost);
+    if (decision.retry) {
+      const delay = retryDelaySeconds(run.attempt);
+      const next = run.attempt + 1;
+      const message = `Attempt ${run.attempt} ${lost ? "was lost" : "failed"} (${status.message ?? status.state}); attempt ${next} of ${run.maxRetries + 1} starts in ${delay} s`;
+      const moved = await this.move("QUEUED", message, {
+        attempt: next, remoteId: null, remoteState: "NONE", placement: null, logCursor: "", statusMessage: message, exitCode: null, exitSignal: null,
+      });
+      if (moved) await this.release(delay * 1000);
+      return;
+    }
+    const [to, message] = finalStatus(run.desiredState, status, decision.note);
+    await this.move(to, message, { ...times, remoteState: lost ? "LOST" : run.remoteState, statusMessage: to === "SUCCEEDED" ? null : message });
+  }
+
+  /** QUEUED → STARTING with the remote id, if a slot is free. False when fenced or waiting. */
+  private async enterStarting(executor: Executor): Promise<boolean> {
+    const { run, opts } = this;
+    const remoteId = remoteIdFor(opts.installId, run.id, run.attempt);
+    const outcome = await this.db.transaction(async (tx) => {
+      if (executor.placement !== null) {
+        // Serialise slot accounting so two runners can't both take the last local slot.
+        await tx.execute(sql`select pg_advisory_xact_lock(${LOCAL_SLOTS_LOCK})`);
+        const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(runs)
+          .where(and(eq(runs.placement, executor.placement), sql`${runs.status} in ('STARTING','RUNNING')`));
+        if (n >= opts.localMaxConcurrent) return "no-slot" as const;
+      }
+      return runLifecycle.transition(tx, {
+        id: run.id, orgId: run.orgId, from: "QUEUED", to: "STARTING", version: run.version, leaseOwner: opts.owner, actor: this.actor,
+        reason: run.attempt > 1 ? `submitting attempt ${run.attempt}` : "submitting",
+        set: { remoteId, remoteState: "NONE", placement: executor.placement, statusMessage: null },
+      });
+    });
+    if (outcome === "no-slot") {
+      await this.release(opts.pollMs, { statusMessage: `Waiting for a free local slot (${opts.localMaxConcurrent} in use; ANVIL_LOCAL_MAX_CONCURRENT)` });
+      return false;
+    }
+    if (!outcome.ok) return false;
+    Object.assign(run, outcome.row);
+    return true;
+  }
+
+  private async move(to: RunStatus, reason: string, set: ColumnValues<typeof runs> = {}): Promise<boolean> {
+    this.signal.throwIfAborted();
+    const { run } = this;
+    const result = await this.db.transaction((tx) => runLifecycle.transition(tx, {
+      id: run.id, orgId: run.orgId, from: run.status as RunStatus, to, version: run.version, leaseOwner: this.opts.owner, actor: this.actor, reason, set,
+    }));
+    if (result.ok) Object.assign(run, result.row);
+    return result.ok;
+  }
+
+  /** A write beside the status, fenced by the claim: false when someone else holds the run now. */
+  private async fencedUpdate(set: ColumnValues<typeof runs>): Promise<boolean> {
+    this.signal.throwIfAborted();
+    const { run } = this;
+    const updated = await this.db.update(runs).set(set as never)
+      .where(and(eq(runs.id, run.id), eq(runs.version, run.version), eq(runs.leaseOwner, this.opts.owner)))
+      .returning({ id: runs.id });
+    if (updated.length > 0) Object.assign(run, set);
+    return updated.length > 0;
+  }
+
+  private release(delayMs: number, set?: ColumnValues<typeof runs>): Promise<void> {
+    return runLifecycle.release(this.db, this.run, this.opts.owner, delayMs, set);
+  }
+
+  /** Copies new executor output into run_logs, fenced by the claim. */
+  private async pullLogs(executor: Executor, maxReads: number): Promise<"drained" | "more" | "fenced"> {
+    const { run } = this;
+    for (let i = 0; i < maxReads; i++) {
+      const chunk = await this.call((o) => executor.logs(run.remoteId!, run.logCursor, o));
+      if (!chunk.text && chunk.cursor === run.logCursor) return "drained";
+      this.signal.throwIfAborted();
+      const ok = await this.db.transaction(async (tx) => {
+        const updated = await tx.update(runs).set({ logCursor: chunk.cursor })
+          .where(and(eq(runs.id, run.id), eq(runs.version, run.version), eq(runs.leaseOwner, this.opts.owner), eq(runs.logCursor, run.logCursor)))
+          .returning({ id: runs.id });
+        if (updated.length === 0) return false;
+        await appendRunLog(tx, run, chunk.text);
+        return true;
+      });
+      if (!ok) return "fenced";
+      run.logCursor = chunk.cursor;
+      await this.opts.faultPoint?.("run:after-log-chunk");
+    }
+    return "more";
+  }
+
+  /** An executor call bounded by the step's signal and the call timeout, even if it ignores them. */
+  private call<T>(fn: (opts: CallOptions) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.opts.callTimeoutMs)]);
+    signal.throwIfAborted();
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("executor call aborted"));
+      signal.addEventListener("abort", onAbort, { once: true });
+      fn({ signal }).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+}
+
+function jobSpecFor(opts: RunnerOptions, run: Run, token: string): JobSpec {
+  const spec = run.executorSpec as { command?: string; cwd?: string; env?: Record<string, string>; params?: Record<string, unknown> };
+  return {
+    command: spec.command ?? "",
+    cwd: spec.cwd,
+    env: { ...spec.env, ANVIL_URL: opts.appUrl, ANVIL_RUN_ID: run.id, ANVIL_RUN_TOKEN: token, ANVIL_PARAMS: JSON.stringify(spec.params ?? {}) },
+  };
+}
+
+/** A cancel that lost the race to completion still ends CANCELLED, noting how the job really ended. */
+function finalStatus(desired: "RUN" | "CANCEL", status: RemoteStatus, note: string | null): [RunStatus, string] {
+  const how = status.state === "SUCCEEDED" ? "exited with code 0"
+    : status.state === "FAILED" ? (status.message ?? `exited with code ${status.exitCode}`)
+    : status.state === "STOPPED" ? "stopped"
+    : `lost: ${status.message ?? "the executor no longer knows this job"}`;
+  if (desired === "CANCEL") return ["CANCELLED", status.state === "STOPPED" ? "Cancelled" : `Cancelled (the job had ${how})`];
+  if (status.state === "SUCCEEDED") return ["SUCCEEDED", "Succeeded"];
+  if (status.state === "STOPPED") return ["FAILED", "Stopped outside Anvil"];
+  const text = how.charAt(0).toUpperCase() + how.slice(1);
+  return ["FAILED", note ? `${text}; ${note}` : text];
+}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import { env } from "@/server/env";
+import { resolveStateDirs } from "@/server/host/state-dirs";
+import { createLocalExecutor } from "@/server/executors/local/local-executor";
+import type { Executor } from "@/server/executors/types";
+import { runnerOwner, type RunnerOptions } from "./runner";
+
+const holder = globalThis as unknown as { __anvilLocalExecutor?: Executor };
+
+/** The local executor of this process (one per process: it probes the sandbox once). */
+export function localExecutor(): Executor {
+  if (!holder.__anvilLocalExecutor) {
+    const dirs = resolveStateDirs(env.ANVIL_DATA_DIR);
+    holder.__anvilLocalExecutor = createLocalExecutor({
+      runsDir: path.join(dirs.dataDir, "runs"),
+      workspacesDir: path.join(dirs.sharedDir, "workspaces"),
+      dataDir: dirs.dataDir,
+    });
+  }
+  return holder.__anvilLocalExecutor;
+}
+
+/** Runner options from the environment; tests pass their own. */
+export function defaultRunnerOptions(role: "web" | "worker" | "tick"): RunnerOptions {
+  return {
+    owner: runnerOwner(role),
+    leaseSeconds: env.ANVIL_LEASE_SECONDS,
+    pollMs: env.ANVIL_RUNNER_POLL_MS,
+    batchSize: 20,
+    concurrency: 4,
+    callTimeoutMs: 30_000,
+    executors: { local: localExecutor() },
+    installId: env.ANVIL_INSTALL_ID ?? "anvil",
+    appUrl: env.ANVIL_URL ?? `http://127.0.0.1:${env.PORT}`,
+    localMaxConcurrent: env.ANVIL_LOCAL_MAX_CONCURRENT,
+  };
+}
