@@ -12,11 +12,16 @@ function threshold(): number {
   return RANK[configured ?? "info"] ?? RANK.info;
 }
 
+/** Long enough for any real message; short enough that a failed query does not print its data. */
+const MAX_MESSAGE = 1_000;
+const clip = (s: string | undefined) => (s && s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}… (${s.length} chars)` : s);
+
 export function serializeError(err: unknown, depth = 0): unknown {
   if (!(err instanceof Error)) return err;
   const extra = err as Error & { code?: unknown; cause?: unknown };
+  const stack = err.stack?.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 12).join("\n");
   return {
-    name: err.name, message: err.message, stack: err.stack,
+    name: err.name, message: clip(err.message), stack,
     ...(extra.code !== undefined ? { code: extra.code } : {}),
     ...(extra.cause !== undefined && depth < 3 ? { cause: serializeError(extra.cause, depth + 1) } : {}),
   };

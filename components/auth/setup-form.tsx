@@ -20,11 +20,12 @@ export function SetupForm() {
   );
 }
 
-export function SignupForm() {
+export function SignupForm({ invite }: { invite?: string }) {
   const [state, action] = useActionState(signupAction, initialFormState);
   return (
     <form action={action} className="flex flex-col gap-4">
       <FormError state={state} />
+      {invite ? <input type="hidden" name="invite" value={invite} /> : null}
       <Field state={state} name="name" label="Your name" autoComplete="name" />
       <Field state={state} name="email" label="Email" type="email" autoComplete="email" />
       <Field state={state} name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." />

@@ -8,13 +8,16 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { initialFormState } from "@/lib/form-state";
+import { InvitationLink } from "./invitation-link";
 
 export function AddMemberForm({ org }: { org: string }) {
   const [state, action] = useActionState(addMemberAction.bind(null, org), initialFormState);
   return (
     <form action={action} className="flex flex-col gap-3">
       <FormError state={state} />
-      {state.ok && state.result?.message ? <Alert variant="success"><AlertDescription>{state.result.message}</AlertDescription></Alert> : null}
+      {state.ok && state.result?.message ? (
+        <Alert variant="success"><AlertDescription className="flex flex-col gap-2">{state.result.message}{state.result.link ? <InvitationLink path={state.result.link} /> : null}</AlertDescription></Alert>
+      ) : null}
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
         <div className="flex flex-1 flex-col gap-1.5">
           <Label htmlFor="member-email">Email</Label>

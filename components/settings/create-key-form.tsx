@@ -4,12 +4,14 @@ import { useActionState } from "react";
 import { createApiKeyAction } from "@/app/(app)/[org]/settings/actions";
 import { FormError, SubmitButton } from "@/components/forms/form-parts";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { initialFormState } from "@/lib/form-state";
 
-export function CreateKeyForm({ org, roles }: { org: string; roles: string[] }) {
+/** `roles` lowest first; the lowest is the default (least privilege). */
+export function CreateKeyForm({ org, roles, canCreateService }: { org: string; roles: string[]; canCreateService: boolean }) {
   const [state, action] = useActionState(createApiKeyAction.bind(null, org), initialFormState);
   return (
     <form action={action} className="flex flex-col gap-3">
@@ -27,12 +29,18 @@ export function CreateKeyForm({ org, roles }: { org: string; roles: string[] }) 
         </div>
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="key-role">Role</Label>
-          <Select id="key-role" name="role" defaultValue={state.values?.role ?? roles[roles.length - 1]}>
+          <Select id="key-role" name="role" defaultValue={state.values?.role ?? roles[0]}>
             {roles.map((r) => <option key={r} value={r}>{r}</option>)}
           </Select>
         </div>
         <SubmitButton pendingText="Creating…">Create key</SubmitButton>
       </div>
+      {canCreateService ? (
+        <label className="flex items-center gap-2 text-sm">
+          <Checkbox name="service" defaultChecked={state.values?.service === "on"} />
+          Service key: belongs to the organization and keeps working when you leave (for CI and deployments)
+        </label>
+      ) : null}
     </form>
   );
 }

@@ -13,7 +13,8 @@ import { formatHyperparameters } from "@/lib/hyperparameters";
 
 interface Template { id: string; name: string; description: string; framework: string; command: string; hyperparameters: Record<string, number | string> }
 
-export function NewJobForm({ org, templates, projects }: { org: string; templates: Template[]; projects: Array<{ id: string; name: string }> }) {
+/** `canRunCommands`: may run arbitrary commands on this machine (admins, or members allowed by one). */
+export function NewJobForm({ org, templates, projects, canRunCommands }: { org: string; templates: Template[]; projects: Array<{ id: string; name: string }>; canRunCommands: boolean }) {
   const [state, action] = useActionState(submitJobAction.bind(null, org), initialFormState);
   const v = state.values ?? {};
   const [templateId, setTemplateId] = useState(v.template || templates[0]?.id || "custom");
@@ -47,10 +48,10 @@ export function NewJobForm({ org, templates, projects }: { org: string; template
             <Label htmlFor="template">Template</Label>
             <Select id="template" name="template" value={templateId} onChange={(e) => chooseTemplate(e.target.value)}>
               {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
-              <option value="custom">Custom command…</option>
+              <option value="custom" disabled={!canRunCommands}>{canRunCommands ? "Custom command…" : "Custom command… (needs an admin's permission to run commands here)"}</option>
             </Select>
             <p className="text-xs text-muted-foreground">
-              {template ? <>{template.description} <span className="font-mono">{template.command}</span></> : "Any shell command, run from the Anvil directory. It receives ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN and ANVIL_PARAMS."}
+              {template ? <>{template.description} <span className="font-mono">{template.command}</span></> : "Any shell command, run on this machine in a fresh working directory (with examples/ in it) that is deleted when the job ends. It receives ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN and ANVIL_PARAMS, and none of Anvil's own secrets."}
             </p>
           </div>
           {templateId === "custom" ? (

@@ -1,5 +1,6 @@
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
+import { invitationsRouter } from "./routers/invitations";
 import { membersRouter } from "./routers/members";
 import { organizationsRouter } from "./routers/organizations";
 import { runsRouter } from "./routers/runs";
@@ -9,6 +10,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   organizations: organizationsRouter,
   members: membersRouter,
+  invitations: invitationsRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,
   training: trainingRouter,

@@ -58,7 +58,7 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 export function orgProcedure(permission: Permission) {
   return protectedProcedure.input(z.object({ org: z.string().min(1) })).use(async ({ ctx, input, next }) => {
     const org: OrgContext = await getMemberOrg(ctx.db, ctx.user.id, input.org);
-    if (!can(org.role, permission)) {
+    if (!can(org.role, permission, org.grants)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${org.role}) cannot ${permission.replace(":", " ")}` });
     }
     return next({ ctx: { ...ctx, org } });

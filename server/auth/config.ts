@@ -5,21 +5,40 @@ import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
-import { upsertOAuthUser, verifyCredentials } from "@/server/tenancy/users";
+import { ForbiddenError } from "@/server/errors";
+import { signInWithPassword, upsertOAuthUser } from "@/server/tenancy/users";
 import { emailSchema } from "@/server/tenancy/validation";
 import { loadOrCreateAuthSecret } from "./auth-secret";
 import { enabledProviders } from "./providers";
+
+/** Too many failed sign-ins; `code` carries the minutes to wait to the sign-in form. */
+export class ThrottledSignIn extends CredentialsSignin {
+  constructor(minutes: number) {
+    super();
+    this.code = `throttled:${minutes}`;
+  }
+}
+
+/**
+ * The address the nearest proxy saw: the last X-Forwarded-For hop (Next sets it to the socket's
+ * address when no proxy did). Without a reverse proxy a client can choose it, so the per-account
+ * limit is the one that always holds.
+ */
+function clientAddress(request: Request | undefined): string | null {
+  const hops = request?.headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  return hops.at(-1)?.slice(0, 100) ?? null;
+}
 
 function buildProviders(): Provider[] {
   const providers: Provider[] = [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const email = emailSchema.safeParse(raw?.email);
         if (!email.success || typeof raw?.password !== "string") throw new CredentialsSignin();
-        const user = await verifyCredentials(await getDb(), email.data, raw.password);
-        if (!user) throw new CredentialsSignin();
-        return { id: user.id, email: user.email, name: user.name };
+        const result = await signInWithPassword(await getDb(), { email: email.data, password: raw.password, address: clientAddress(request) });
+        if (result.ok) return result.user;
+        throw result.reason === "throttled" ? new ThrottledSignIn(result.minutes) : new CredentialsSignin();
       },
     }),
   ];
@@ -52,11 +71,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const stored = await upsertOAuthUser(await getDb(), {
           email: email.data, name: user.name ?? null, image: user.image ?? null,
           provider: account.provider, providerAccountId: account.providerAccountId, type: account.type,
+          emailVerified: profile?.email_verified === true,
         });
         user.id = stored.id;
         return true;
-      } catch {
-        return "/login?error=AccessDenied";
+      } catch (err) {
+        return err instanceof ForbiddenError && err.message.includes("does not confirm") ? "/login?error=OAuthAccountNotLinked" : "/login?error=AccessDenied";
       }
     },
     async jwt({ token, user }) {

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -11,7 +11,8 @@ export interface StoredObject { key: string; size: number; sha256: string }
 /** Object storage behind one interface (ARCHITECTURE.md §10); `fs` today, `s3` with the same shape. */
 export interface ObjectStore {
   put(key: string, body: ReadableStream<Uint8Array> | Readable, opts?: { maxBytes?: number }): Promise<StoredObject>;
-  get(key: string): Promise<Readable>;
+  /** The object's bytes; `range` (inclusive ends, as HTTP Range) reads part of it. */
+  get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   delete(key: string): Promise<void>;
 }
 
@@ -24,6 +25,7 @@ export function assertSafeKey(key: string): void {
 }
 
 export function createFsObjectStore(root: string): ObjectStore {
+  mkdirSync(root, { recursive: true, mode: 0o700 });
   const resolve = (key: string) => {
     assertSafeKey(key);
     const full = path.resolve(root, key);
@@ -33,9 +35,11 @@ export function createFsObjectStore(root: string): ObjectStore {
   return {
     async put(key, body, opts = {}) {
       const full = resolve(key);
-      await fs.mkdir(path.dirname(full), { recursive: true });
-      // Stream to a temp file, then rename: readers never see a half-written object.
-      const tmp = `${full}.upload-${process.pid}-${Date.now()}`;
+      // Private to the app's user: jobs and other local accounts must not read tenants' files.
+      await fs.mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
+      // Stream to a temp file of its own, then rename: readers never see a half-written object,
+      // and concurrent writers of one key never share a temp file.
+      const tmp = `${full}.upload-${randomUUID()}`;
       const hash = createHash("sha256");
       let size = 0;
       const meter = new Transform({
@@ -56,10 +60,10 @@ export function createFsObjectStore(root: string): ObjectStore {
       }
       return { key, size, sha256: hash.digest("hex") };
     },
-    async get(key) {
+    async get(key, range) {
       const full = resolve(key);
       await fs.access(full);
-      return createReadStream(full);
+      return createReadStream(full, range);
     },
     async delete(key) {
       await fs.rm(resolve(key), { force: true });

@@ -4,19 +4,20 @@ import { invitations, memberships, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { createInvitation } from "./invitations";
 import type { OrgContext } from "./organizations";
-import type { Role } from "./permissions";
+import { isGrant, type Grant, type Role } from "./permissions";
 import { findUserByEmail } from "./users";
 
 export async function listMembers(db: Db, orgId: string) {
   const members = await db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, grants: memberships.grants, since: memberships.createdAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.orgId, orgId))
     .orderBy(asc(users.email));
   const pending = await db
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, since: invitations.createdAt })
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, since: invitations.createdAt, expiresAt: invitations.expiresAt })
     .from(invitations)
     .where(eq(invitations.orgId, orgId))
     .orderBy(asc(invitations.email));
@@ -24,8 +25,8 @@ export async function listMembers(db: Db, orgId: string) {
 }
 
 /**
- * Adds a member by email. Someone without an account yet gets an invitation that turns into a
- * membership when they sign up (email + password or OAuth) with that address.
+ * Adds a member by email. An existing account joins at once; anyone else gets an invitation
+ * whose one-time link the caller hands over (copied, or e-mailed when SMTP is configured).
  */
 export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { email: string; role: Role }) {
   return db.transaction(async (tx) => {
@@ -34,41 +35,47 @@ export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { 
       const inserted = await tx.insert(memberships).values({ orgId: org.id, userId: user.id, role: input.role }).onConflictDoNothing().returning();
       if (inserted.length === 0) throw new ConflictError(`${input.email} is already a member of ${org.name}`);
       await recordAudit(tx, { orgId: org.id, actor, action: "member.add", targetType: "user", targetId: user.id, details: { email: input.email, role: input.role } });
-      return { status: "added" as const };
+      return { status: "added" as const, token: null };
     }
-    const invited = await tx.insert(invitations).values({ orgId: org.id, email: input.email, role: input.role, invitedBy: actor.kind === "user" ? actor.userId : null }).onConflictDoNothing().returning();
-    if (invited.length === 0) throw new ConflictError(`${input.email} is already invited`);
-    await recordAudit(tx, { orgId: org.id, actor, action: "member.invite", targetType: "invitation", targetId: invited[0].id, details: { email: input.email, role: input.role } });
-    return { status: "invited" as const };
+    const token = await createInvitation(tx, org, actor, input);
+    return { status: "invited" as const, token };
   });
 }
 
 export async function changeMemberRole(db: Db, org: OrgContext, actor: Actor, input: { userId: string; role: Role }) {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId))).for("update");
-    if (!current) throw new NotFoundError("Member");
+    const current = await lockMember(tx, org.id, input.userId);
     if (current.role === "admin" && input.role !== "admin") await assertAnotherAdmin(tx, org.id, input.userId);
     await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
     await recordAudit(tx, { orgId: org.id, actor, action: "member.role", targetType: "user", targetId: input.userId, details: { from: current.role, to: input.role } });
   });
 }
 
+/** Sets the permissions a member holds beyond their role (e.g. running commands on this machine). */
+export async function setMemberGrants(db: Db, org: OrgContext, actor: Actor, input: { userId: string; grants: Grant[] }) {
+  const grants = [...new Set(input.grants)].sort();
+  if (!grants.every(isGrant)) throw new ValidationError("Unknown permission");
+  return db.transaction(async (tx) => {
+    const current = await lockMember(tx, org.id, input.userId);
+    await tx.update(memberships).set({ grants }).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
+    await recordAudit(tx, { orgId: org.id, actor, action: "member.grants", targetType: "user", targetId: input.userId, details: { from: current.grants, to: grants } });
+  });
+}
+
+/** Removing a member also ends their personal API keys (they act for a member who is gone). */
 export async function removeMember(db: Db, org: OrgContext, actor: Actor, input: { userId: string }) {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId))).for("update");
-    if (!current) throw new NotFoundError("Member");
+    const current = await lockMember(tx, org.id, input.userId);
     if (current.role === "admin") await assertAnotherAdmin(tx, org.id, input.userId);
     await tx.delete(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
     await recordAudit(tx, { orgId: org.id, actor, action: "member.remove", targetType: "user", targetId: input.userId, details: { role: current.role } });
   });
 }
 
-export async function cancelInvitation(db: Db, org: OrgContext, actor: Actor, input: { invitationId: string }) {
-  return db.transaction(async (tx) => {
-    const deleted = await tx.delete(invitations).where(and(eq(invitations.orgId, org.id), eq(invitations.id, input.invitationId))).returning();
-    if (deleted.length === 0) throw new NotFoundError("Invitation");
-    await recordAudit(tx, { orgId: org.id, actor, action: "member.uninvite", targetType: "invitation", targetId: input.invitationId, details: { email: deleted[0].email } });
-  });
+async function lockMember(tx: Tx, orgId: string, userId: string) {
+  const [current] = await tx.select().from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))).for("update");
+  if (!current) throw new NotFoundError("Member");
+  return current;
 }
 
 /** An organization always keeps at least one admin, or nobody could manage it again. */

@@ -7,7 +7,8 @@ import { recordAudit } from "./audit";
 import type { Role } from "./permissions";
 import { slugify } from "./validation";
 
-export interface OrgContext { id: string; slug: string; name: string; role: Role }
+/** The caller's organization, their role in it and the permissions granted beyond that role. */
+export interface OrgContext { id: string; slug: string; name: string; role: Role; grants: string[] }
 
 /** The organizations a user belongs to, with their role in each. */
 export async function listUserOrganizations(db: DbOrTx, userId: string) {
@@ -22,7 +23,7 @@ export async function listUserOrganizations(db: DbOrTx, userId: string) {
 /** Resolves an org by slug for a member; a non-member gets the same answer as a missing org. */
 export async function getMemberOrg(db: DbOrTx, userId: string, slug: string): Promise<OrgContext> {
   const [row] = await db
-    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role, grants: memberships.grants })
     .from(organizations)
     .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, userId)))
     .where(eq(organizations.slug, slug));

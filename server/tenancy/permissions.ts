@@ -1,12 +1,14 @@
 /**
- * The permission matrix (A3): role × resource × action, in one place.
- * Procedures and routes ask for "resource:action"; nothing else decides access.
+ * The permission matrix: role × resource × action, in one place, plus the permissions an admin
+ * may grant a member beyond their role. Procedures and routes ask for "resource:action"; nothing
+ * else decides access.
  */
 
 export const ROLES = ["admin", "manager", "user", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact"] as const;
+/** `host`: running commands on the machine Anvil runs on (jobs on the local executor). */
+export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "create" | "read" | "update" | "delete" | "execute";
 export type Permission = `${Resource}:${Action}`;
@@ -30,12 +32,25 @@ const MATRIX: Record<Role, Partial<Record<Resource, readonly Action[]>>> = {
   },
 };
 
-export function can(role: Role, permission: Permission): boolean {
-  const [resource, action] = permission.split(":") as [Resource, Action];
-  return MATRIX[role][resource]?.includes(action) ?? false;
+/** Permissions an admin can grant a member on top of their role. */
+export const GRANTABLE = ["host:execute"] as const satisfies readonly Permission[];
+export type Grant = (typeof GRANTABLE)[number];
+
+export function isGrant(value: string): value is Grant {
+  return (GRANTABLE as readonly string[]).includes(value);
 }
 
 const RANK: Record<Role, number> = { viewer: 0, user: 1, manager: 2, admin: 3 };
+
+export function can(role: Role, permission: Permission, grants: readonly string[] = []): boolean {
+  const [resource, action] = permission.split(":") as [Resource, Action];
+  return (MATRIX[role][resource]?.includes(action) ?? false) || (isGrant(permission) && grants.includes(permission));
+}
+
+/** The lower of two roles: what a key may do when its creator's role has dropped since. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
 
 /** True when `role` grants nothing beyond `ceiling` (API keys, invitations). */
 export function isWithin(role: Role, ceiling: Role): boolean {

@@ -1,10 +1,12 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { authAccounts, invitations, memberships, users } from "@/server/db/schema";
+import { authAccounts, users } from "@/server/db/schema";
 import { hashPassword, verifyPassword } from "@/server/auth/secrets";
 import { ConflictError, ForbiddenError } from "@/server/errors";
 import { env } from "@/server/env";
 import { recordAudit } from "./audit";
+import { findInvitation } from "./invitations";
+import { lockedMinutes, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { createOrganization } from "./organizations";
 
 const SETUP_LOCK_KEY = 7_304_112_002;
@@ -36,15 +38,19 @@ export async function setupFirstAdmin(db: Db, input: { name: string; email: stri
   });
 }
 
-/** Self sign-up (unless disabled); pending invitations for the email become memberships. */
-export async function signUp(db: Db, input: { name: string; email: string; password: string }) {
-  if (env.ANVIL_DISABLE_SIGNUP === "true") throw new ForbiddenError("Sign-up is disabled on this server; ask an admin to invite you");
+/**
+ * Self sign-up. With ANVIL_DISABLE_SIGNUP=true only someone holding a valid invitation link may
+ * create an account. Invitations are never accepted by e-mail address alone: the link does it.
+ */
+export async function signUp(db: Db, input: { name: string; email: string; password: string; invitationToken?: string }) {
   if (await isSetupNeeded(db)) throw new ConflictError("Anvil is not set up yet; create the first admin on the setup page");
+  if (env.ANVIL_DISABLE_SIGNUP === "true" && !(input.invitationToken && (await findInvitation(db, input.invitationToken)))) {
+    throw new ForbiddenError("Sign-up is disabled on this server; ask an admin for an invitation link");
+  }
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     if (await findUserByEmail(tx, input.email)) throw new ConflictError("An account with that email already exists");
     const [user] = await tx.insert(users).values({ name: input.name, email: input.email, passwordHash }).returning();
-    await acceptInvitations(tx, user.id, user.email);
     return user;
   });
 }
@@ -55,39 +61,56 @@ export async function verifyCredentials(db: DbOrTx, email: string, password: str
   return (await verifyPassword(password, user.passwordHash)) ? user : null;
 }
 
-/** OAuth/OIDC sign-in: find or create the user by email and link the provider account. */
-export async function upsertOAuthUser(db: Db, input: { email: string; name: string | null; image: string | null; provider: string; providerAccountId: string; type: string }) {
+export type PasswordSignIn =
+  | { ok: true; user: { id: string; email: string; name: string | null } }
+  | { ok: false; reason: "wrong" }
+  | { ok: false; reason: "throttled"; minutes: number };
+
+/** Email + password sign-in behind the per-account and per-address throttle. */
+export async function signInWithPassword(db: Db, input: { email: string; password: string; address: string | null }): Promise<PasswordSignIn> {
+  const keys = { account: input.email, address: input.address };
+  const minutes = await lockedMinutes(db, keys);
+  if (minutes > 0) return { ok: false, reason: "throttled", minutes };
+  const user = await verifyCredentials(db, input.email, input.password);
+  if (!user) {
+    await recordFailedSignIn(db, keys);
+    return { ok: false, reason: "wrong" };
+  }
+  await recordSuccessfulSignIn(db, keys);
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+}
+
+export interface OAuthProfile {
+  email: string; name: string | null; image: string | null; provider: string; providerAccountId: string; type: string;
+  /** True only when the provider asserts it (OIDC `email_verified`); GitHub's profile does not. */
+  emailVerified: boolean;
+}
+
+/**
+ * OAuth/OIDC sign-in. A provider account already linked signs in as its user. Otherwise it is
+ * linked to an existing account with the same e-mail only when the provider asserts that the
+ * address is verified — else anyone able to register that address at some provider could take
+ * the account over. A new address makes a new account (unless sign-up is disabled).
+ */
+export async function upsertOAuthUser(db: Db, input: OAuthProfile) {
   return db.transaction(async (tx) => {
     if (await isSetupNeeded(tx)) throw new ForbiddenError("Anvil is not set up yet; create the first admin on the setup page");
+    const [linked] = await tx.select({ user: users }).from(authAccounts).innerJoin(users, eq(users.id, authAccounts.userId))
+      .where(and(eq(authAccounts.provider, input.provider), eq(authAccounts.providerAccountId, input.providerAccountId)));
+    if (linked) return linked.user;
     let user = await findUserByEmail(tx, input.email);
+    if (user && !input.emailVerified) {
+      throw new ForbiddenError(`An account for ${input.email} exists, and ${input.provider} does not confirm that the address is verified; sign in with your password`);
+    }
     if (!user) {
-      if (env.ANVIL_DISABLE_SIGNUP === "true" && !(await hasInvitation(tx, input.email))) {
-        throw new ForbiddenError("Sign-up is disabled on this server; ask an admin to invite you");
-      }
-      [user] = await tx.insert(users).values({ email: input.email, name: input.name, image: input.image, emailVerified: new Date() }).returning();
+      if (env.ANVIL_DISABLE_SIGNUP === "true") throw new ForbiddenError("Sign-up is disabled on this server; ask an admin for an invitation link");
+      [user] = await tx.insert(users).values({ email: input.email, name: input.name, image: input.image, emailVerified: input.emailVerified ? new Date() : null }).returning();
     }
     await tx.insert(authAccounts)
       .values({ userId: user.id, type: input.type, provider: input.provider, providerAccountId: input.providerAccountId })
       .onConflictDoNothing();
-    await acceptInvitations(tx, user.id, user.email);
     return user;
   });
-}
-
-async function hasInvitation(tx: DbOrTx, email: string) {
-  const rows = await tx.select({ id: invitations.id }).from(invitations).where(sql`lower(${invitations.email}) = ${email.toLowerCase()}`);
-  return rows.length > 0;
-}
-
-async function acceptInvitations(tx: DbOrTx, userId: string, email: string) {
-  const pending = await tx.delete(invitations).where(sql`lower(${invitations.email}) = ${email.toLowerCase()}`).returning();
-  for (const invite of pending) {
-    await tx.insert(memberships).values({ orgId: invite.orgId, userId, role: invite.role }).onConflictDoNothing();
-    await recordAudit(tx, {
-      orgId: invite.orgId, actor: { kind: "user", userId, label: email }, action: "member.join",
-      targetType: "user", targetId: userId, details: { role: invite.role, via: "invitation" },
-    });
-  }
 }
 
 export async function getUser(db: DbOrTx, userId: string) {

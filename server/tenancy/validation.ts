@@ -11,3 +11,9 @@ export function slugify(name: string): string {
   const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return slug || "org";
 }
+
+/**
+ * An id as PostgreSQL's uuid type reads it (8-4-4-4-12 hex digits): anything else is a 400 here,
+ * never a database error later.
+ */
+export const idSchema = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "Not a valid id");

@@ -55,7 +55,9 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
   return {
     id: run.id, name: run.name, type: run.type, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
     template: run.template, command: spec.command ?? null, resources: run.resources, attempt: run.attempt, remoteId: run.remoteId,
-    exitCode: run.exitCode, statusMessage: run.statusMessage, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
+    exitCode: run.exitCode, exitSignal: run.exitSignal, cancelledBy: run.cancelledBy, statusMessage: run.statusMessage,
+    maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure, remoteState: run.remoteState, nextCheckAt: run.nextCheckAt,
+    createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
     project: project[0] ?? null, params, tags, transitions, artifacts: files, latestMetrics: latest,
   };
 }

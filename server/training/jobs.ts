@@ -1,18 +1,27 @@
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { experiments, projects, runParams, runs } from "@/server/db/schema";
-import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
+import type { OrgContext } from "@/server/tenancy/organizations";
+import { can } from "@/server/tenancy/permissions";
 import type { SubmitJobInput } from "./job-input";
 import { findTemplate } from "./templates";
 
-/** Queues a training job: run, creation transition, params and audit in one transaction. */
-export async function submitJob(db: Db, org: { id: string }, actor: Actor, input: SubmitJobInput) {
+/**
+ * Queues a training job: run, creation transition, params and audit in one transaction. A
+ * template runs code shipped with Anvil; any other command on the local executor runs on this
+ * machine, which takes the `host:execute` permission (admins, or members an admin allowed).
+ */
+export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: SubmitJobInput) {
   const template = input.template ? findTemplate(input.template) : undefined;
   if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
+  if (!template && input.executor === "local" && !can(org.role, "host:execute", org.grants)) {
+    throw new ForbiddenError("Running your own commands on this machine needs the admin role or an admin's permission (Settings → Members); templates are open to you");
+  }
   const command = input.command || template?.command;
   if (!command) throw new ValidationError("Choose a template or enter a command");
   const hyperparameters = { ...template?.hyperparameters, ...input.hyperparameters };

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { auditLog, memberships } from "@/server/db/schema";
+import { auditLog, invitations, memberships } from "@/server/db/schema";
 import { authenticateApiKey } from "@/server/tenancy/api-keys";
 import { isSetupNeeded, setupFirstAdmin, signUp, verifyCredentials } from "@/server/tenancy/users";
 import { addUser, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
@@ -23,15 +23,37 @@ describe("first start", () => {
 });
 
 describe("members", () => {
-  it("adds existing users, invites others, and turns the invitation into a membership at sign-up", async () => {
+  it("adds existing users at once and invites others through a one-time link, not by their e-mail", async () => {
     const t = await createOrgWithAdmin();
     const admin = await callerFor(t.adminId);
     const email = `new-${unique()}@example.com`;
-    expect(await admin.members.add({ org: t.slug, email, role: "viewer" })).toEqual({ status: "invited" });
+    const invited = await admin.members.add({ org: t.slug, email, role: "viewer" });
+    expect(invited.status).toBe("invited");
     await expect(admin.members.add({ org: t.slug, email, role: "viewer" })).rejects.toMatchObject({ code: "CONFLICT" });
-    const user = await signUp(t.db, { name: "New", email, password: "correct-horse-3" });
-    const orgs = await (await callerFor(user.id)).organizations.mine();
-    expect(orgs).toEqual([expect.objectContaining({ slug: t.slug, role: "viewer" })]);
+    // Signing up with the invited address grants nothing by itself.
+    const squatter = await signUp(t.db, { name: "Squatter", email, password: "correct-horse-3" });
+    expect(await (await callerFor(squatter.id)).organizations.mine()).toEqual([]);
+    // The link does, once, for whoever holds it.
+    const holder = await addUser(t.db, (await createOrgWithAdmin()).orgId, "user");
+    const asHolder = await callerFor(holder.id);
+    expect(await asHolder.invitations.get({ token: invited.token! })).toMatchObject({ role: "viewer", email });
+    expect(await asHolder.invitations.accept({ token: invited.token! })).toMatchObject({ orgSlug: t.slug });
+    expect((await asHolder.organizations.mine()).map((o) => o.slug)).toContain(t.slug);
+    await expect(asHolder.invitations.accept({ token: invited.token! })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await callerFor(squatter.id)).invitations.accept({ token: invited.token! })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await callerFor(null)).invitations.accept({ token: "x".repeat(43) })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("re-issuing an invitation kills the old link; an expired link does nothing", async () => {
+    const t = await createOrgWithAdmin();
+    const admin = await callerFor(t.adminId);
+    const first = await admin.members.add({ org: t.slug, email: `late-${unique()}@example.com`, role: "user" });
+    const [{ id }] = (await admin.members.list({ org: t.slug })).invitations;
+    const second = await admin.members.reissueInvitation({ org: t.slug, invitationId: id });
+    const joiner = await callerFor((await addUser(t.db, (await createOrgWithAdmin()).orgId, "user")).id);
+    await expect(joiner.invitations.accept({ token: first.token! })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await t.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, id));
+    await expect(joiner.invitations.accept({ token: second.token })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("never leaves an organization without an admin", async () => {

@@ -1,5 +1,6 @@
 import { Anvil, LogOut, Menu } from "lucide-react";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
@@ -13,7 +14,11 @@ import { currentUserId } from "@/server/auth/session";
 
 export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
-  if (!(await currentUserId())) redirect(`/login?next=/${slug}/dashboard`);
+  if (!(await currentUserId())) {
+    // Back to the very page that was opened (set by proxy.ts), not just the dashboard.
+    const opened = (await headers()).get("x-anvil-path") ?? `/${slug}/dashboard`;
+    redirect(`/login?next=${encodeURIComponent(opened)}`);
+  }
   const api = await serverApi();
   const orgs = await api.organizations.mine();
   const current = orgs.find((o) => o.slug === slug);

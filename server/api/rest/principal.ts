@@ -28,7 +28,7 @@ export async function authenticate(db: Db, req: Request, sessionUserId: () => Pr
     const runToken = await authenticateRunToken(db, match[1]);
     if (runToken) {
       // A run token acts with the user role, and only on its own run (requireRun enforces it).
-      return { kind: "runToken", org: { ...runToken.org, role: "user" }, actor: { kind: "runToken", runId: runToken.runId, label: `run:${runToken.runId}` }, runId: runToken.runId, attempt: runToken.attempt };
+      return { kind: "runToken", org: { ...runToken.org, role: "user", grants: [] }, actor: { kind: "runToken", runId: runToken.runId, label: `run:${runToken.runId}` }, runId: runToken.runId, attempt: runToken.attempt };
     }
     throw new UnauthorizedError("Invalid, expired or revoked token");
   }
@@ -45,7 +45,7 @@ export async function authenticate(db: Db, req: Request, sessionUserId: () => Pr
 }
 
 export function requirePermission(principal: Principal, permission: Permission) {
-  if (!can(principal.org.role, permission)) throw new ForbiddenError(`This credential's role (${principal.org.role}) cannot ${permission.replace(":", " ")}`);
+  if (!can(principal.org.role, permission, principal.org.grants)) throw new ForbiddenError(`This credential's role (${principal.org.role}) cannot ${permission.replace(":", " ")}`);
 }
 
 /** The run, in the principal's org; a run token reaches only its own run. */

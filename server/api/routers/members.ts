@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { addMember, cancelInvitation, changeMemberRole, listMembers, removeMember } from "@/server/tenancy/members";
-import { emailSchema, roleSchema } from "@/server/tenancy/validation";
+import { cancelInvitation, reissueInvitation } from "@/server/tenancy/invitations";
+import { addMember, changeMemberRole, listMembers, removeMember, setMemberGrants } from "@/server/tenancy/members";
+import { GRANTABLE } from "@/server/tenancy/permissions";
+import { emailSchema, idSchema, roleSchema } from "@/server/tenancy/validation";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 export const membersRouter = createTRPCRouter({
@@ -9,12 +11,18 @@ export const membersRouter = createTRPCRouter({
     .input(z.object({ email: emailSchema, role: roleSchema }))
     .mutation(({ ctx, input }) => addMember(ctx.db, ctx.org, ctx.actor, input)),
   changeRole: orgProcedure("member:update")
-    .input(z.object({ userId: z.string().uuid(), role: roleSchema }))
+    .input(z.object({ userId: idSchema, role: roleSchema }))
     .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.org, ctx.actor, input)),
+  setGrants: orgProcedure("member:update")
+    .input(z.object({ userId: idSchema, grants: z.array(z.enum(GRANTABLE)).max(GRANTABLE.length) }))
+    .mutation(({ ctx, input }) => setMemberGrants(ctx.db, ctx.org, ctx.actor, input)),
   remove: orgProcedure("member:delete")
-    .input(z.object({ userId: z.string().uuid() }))
+    .input(z.object({ userId: idSchema }))
     .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.org, ctx.actor, input)),
+  reissueInvitation: orgProcedure("member:create")
+    .input(z.object({ invitationId: idSchema }))
+    .mutation(({ ctx, input }) => reissueInvitation(ctx.db, ctx.org, ctx.actor, input)),
   cancelInvitation: orgProcedure("member:delete")
-    .input(z.object({ invitationId: z.string().uuid() }))
+    .input(z.object({ invitationId: idSchema }))
     .mutation(({ ctx, input }) => cancelInvitation(ctx.db, ctx.org, ctx.actor, input)),
 });

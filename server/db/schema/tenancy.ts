@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, bigserial } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const roleEnum = pgEnum("role", ["admin", "manager", "user", "viewer"]);
 
@@ -25,16 +25,24 @@ export const memberships = pgTable("memberships", {
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   role: roleEnum("role").notNull(),
+  /** Permissions granted beyond the role (e.g. `host:execute` for a manager). */
+  grants: text("grants").array().notNull().default(sql`'{}'::text[]`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_idx").on(t.userId)]);
 
-/** A member added by email before they have an account; becomes a membership when they sign up. */
+/**
+ * An invitation to join with a role, accepted through its one-time link by whoever holds it
+ * (the admin copies it, or it is e-mailed); the e-mail address only says whom it was meant for.
+ */
 export const invitations = pgTable("invitations", {
   id: uuid("id").primaryKey().defaultRandom(),
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   email: text("email").notNull(),
   role: roleEnum("role").notNull(),
   invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+  /** sha256 of the link's token; null for invitations made before links existed (re-send to get one). */
+  tokenHash: text("token_hash").unique(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex("invitations_org_email_idx").on(t.orgId, sql`lower(${t.email})`)]);
 
@@ -47,6 +55,11 @@ export const apiKeys = pgTable("api_keys", {
   /** sha256 of the whole key; the key itself is shown once and never stored. */
   keyHash: text("key_hash").notNull().unique(),
   role: roleEnum("role").notNull(),
+  /**
+   * A service key belongs to the organization and keeps working whoever leaves; any other key
+   * acts for its creator and stops when they leave (and never exceeds their current role).
+   */
+  service: boolean("service").notNull().default(false),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
@@ -66,6 +79,15 @@ export const auditLog = pgTable("audit_log", {
   details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
   at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index("audit_log_org_at_idx").on(t.orgId, t.at)]);
+
+/** Failed sign-ins per account and per client address, for throttling (fixed windows). */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  /** `account:<lower-case email>` or `address:<ip>`. */
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
 
 export const authAccounts = pgTable("accounts", {
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { formText as text, refusedFormState } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import type { FormState } from "@/lib/form-state";
+import { invitationPath } from "@/server/tenancy/invitations";
 
 type Role = "admin" | "manager" | "user" | "viewer";
 
@@ -20,11 +21,30 @@ async function attempt(run: () => Promise<FormState>, values?: Record<string, st
 
 export async function addMemberAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
   const values = { email: text(form, "email"), role: text(form, "role") };
-  return attempt(async () => {
+  return attempt(async (): Promise<FormState> => {
     const result = await (await serverApi()).members.add({ org, email: values.email, role: values.role as Role });
     revalidatePath(`/${org}/settings/members`);
-    return { ok: true, result: { message: result.status === "added" ? `${values.email} was added.` : `${values.email} has no account yet: they join as ${values.role} when they sign up with this email.` } };
+    if (!result.token) return { ok: true, result: { message: `${values.email} was added as ${values.role}.` } };
+    return {
+      ok: true,
+      result: {
+        message: `${values.email} has no account yet. Send them this link: it works once, for 7 days, and lets whoever opens it join as ${values.role}.`,
+        link: invitationPath(result.token),
+      },
+    };
   }, values);
+}
+
+export async function reissueInvitationAction(org: string, invitationId: string, _prev: FormState): Promise<FormState> {
+  return attempt(async () => {
+    const { token, email } = await (await serverApi()).members.reissueInvitation({ org, invitationId });
+    return { ok: true, result: { message: `New link for ${email} (the previous one no longer works):`, link: invitationPath(token) } };
+  });
+}
+
+export async function setHostAccessAction(org: string, userId: string, allow: boolean): Promise<void> {
+  await (await serverApi()).members.setGrants({ org, userId, grants: allow ? ["host:execute"] : [] }).catch((e) => backWithError(`/${org}/settings/members`, e));
+  redirect(`/${org}/settings/members`);
 }
 
 export async function changeRoleAction(org: string, userId: string, form: FormData): Promise<void> {
@@ -43,9 +63,9 @@ export async function cancelInvitationAction(org: string, invitationId: string):
 }
 
 export async function createApiKeyAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
-  const values = { name: text(form, "name"), role: text(form, "role") };
+  const values = { name: text(form, "name"), role: text(form, "role"), service: text(form, "service") };
   return attempt(async () => {
-    const created = await (await serverApi()).apiKeys.create({ org, name: values.name, role: values.role as Role });
+    const created = await (await serverApi()).apiKeys.create({ org, name: values.name, role: values.role as Role, service: values.service === "on" });
     revalidatePath(`/${org}/settings/api-keys`);
     return { ok: true, result: { key: created.key, name: created.name } };
   }, values);

@@ -1,12 +1,15 @@
 import { AddMemberForm } from "@/components/settings/add-member-form";
 import { ErrorBanner } from "@/components/settings/error-banner";
+import { ReissueInvitation } from "@/components/settings/invitation-actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmSubmit } from "@/components/ui/confirm-submit";
 import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format-time";
 import { serverApi } from "@/server/api/rsc";
 import { can, ROLES } from "@/server/tenancy/permissions";
-import { cancelInvitationAction, changeRoleAction, removeMemberAction } from "../actions";
+import { cancelInvitationAction, changeRoleAction, removeMemberAction, setHostAccessAction } from "../actions";
 
 export const metadata = { title: "Members" };
 
@@ -21,37 +24,69 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
       <ErrorBanner message={error} />
       {can(me.role, "member:create") ? (
         <Card>
-          <CardHeader><CardTitle className="text-base">Add a member</CardTitle><CardDescription>Someone without an account joins with this role when they sign up with the email.</CardDescription></CardHeader>
+          <CardHeader><CardTitle className="text-base">Add a member</CardTitle><CardDescription>Someone with an account joins at once; anyone else gets an invitation link to send them.</CardDescription></CardHeader>
           <CardContent><AddMemberForm org={org} /></CardContent>
         </Card>
       ) : null}
       <div className="overflow-x-auto rounded-lg border">
-        <Table>
-          <TableHeader><TableRow><TableHead>Member</TableHead><TableHead>Role</TableHead>{manage ? <TableHead className="text-right">Actions</TableHead> : null}</TableRow></TableHeader>
+        <Table className="min-w-[36rem]">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Member</TableHead><TableHead>Role</TableHead>
+              <TableHead title="Run shell commands as jobs on the machine Anvil runs on">Commands on this machine</TableHead>
+              {manage ? <TableHead className="text-right">Actions</TableHead> : null}
+            </TableRow>
+          </TableHeader>
           <TableBody>
-            {members.map((m) => (
-              <TableRow key={m.userId}>
-                <TableCell><p className="font-medium">{m.name ?? m.email}</p><p className="text-xs text-muted-foreground">{m.email}</p></TableCell>
-                <TableCell>
-                  {manage ? (
-                    <form action={changeRoleAction.bind(null, org, m.userId)} className="flex items-center gap-2">
-                      <Select name="role" defaultValue={m.role} aria-label={`Role of ${m.email}`} className="w-32">{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}</Select>
-                      <Button type="submit" size="sm" variant="outline">Save</Button>
-                    </form>
-                  ) : m.role}
-                </TableCell>
-                {manage ? (
-                  <TableCell className="text-right">
-                    <form action={removeMemberAction.bind(null, org, m.userId)}><Button type="submit" size="sm" variant="ghost" aria-label={`Remove ${m.email}`}>Remove</Button></form>
+            {members.map((m) => {
+              const host = m.role === "admin" || m.grants.includes("host:execute");
+              return (
+                <TableRow key={m.userId}>
+                  <TableCell><p className="font-medium">{m.name ?? m.email}</p><p className="text-xs text-muted-foreground">{m.email}</p></TableCell>
+                  <TableCell>
+                    {manage ? (
+                      <form action={changeRoleAction.bind(null, org, m.userId)} className="flex items-center gap-2">
+                        <Select name="role" defaultValue={m.role} aria-label={`Role of ${m.email}`} className="w-28">{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}</Select>
+                        <Button type="submit" size="sm" variant="outline">Save</Button>
+                      </form>
+                    ) : m.role}
                   </TableCell>
-                ) : null}
-              </TableRow>
-            ))}
+                  <TableCell className="text-sm">
+                    {m.role === "admin" ? <span className="text-muted-foreground">yes (admin)</span> : manage ? (
+                      <form action={setHostAccessAction.bind(null, org, m.userId, !host)} className="flex items-center gap-2">
+                        <span>{host ? "allowed" : "no"}</span>
+                        <Button type="submit" size="sm" variant="ghost" aria-label={`${host ? "Revoke" : "Allow"} commands on this machine for ${m.email}`}>{host ? "Revoke" : "Allow"}</Button>
+                      </form>
+                    ) : host ? "allowed" : "no"}
+                  </TableCell>
+                  {manage ? (
+                    <TableCell className="text-right">
+                      <ConfirmSubmit
+                        action={removeMemberAction.bind(null, org, m.userId)} variant="ghost" aria-label={`Remove ${m.email}`}
+                        title={`Remove ${m.email}?`} confirmLabel="Remove member"
+                        description={`They lose access to ${me.name} at once, and their personal API keys stop working. Their runs and audit history stay.`}
+                      >Remove</ConfirmSubmit>
+                    </TableCell>
+                  ) : null}
+                </TableRow>
+              );
+            })}
             {invitations.map((i) => (
               <TableRow key={i.id}>
-                <TableCell><p className="font-medium">{i.email}</p><p className="text-xs text-muted-foreground">invited — no account yet</p></TableCell>
+                <TableCell>
+                  <p className="font-medium">{i.email}</p>
+                  <p className="text-xs text-muted-foreground">{i.expiresAt ? `invited — link valid until ${formatDateTime(i.expiresAt)}` : "invited — make a new link to send"}</p>
+                </TableCell>
                 <TableCell>{i.role}</TableCell>
-                {manage ? <TableCell className="text-right"><form action={cancelInvitationAction.bind(null, org, i.id)}><Button type="submit" size="sm" variant="ghost">Cancel invitation</Button></form></TableCell> : null}
+                <TableCell />
+                {manage ? (
+                  <TableCell className="text-right">
+                    <div className="flex flex-col items-end gap-2 sm:flex-row sm:justify-end">
+                      <ReissueInvitation org={org} invitationId={i.id} />
+                      <form action={cancelInvitationAction.bind(null, org, i.id)}><Button type="submit" size="sm" variant="ghost">Cancel invitation</Button></form>
+                    </div>
+                  </TableCell>
+                ) : null}
               </TableRow>
             ))}
           </TableBody>

@@ -3,7 +3,9 @@ import { ArrowLeft, Download, FileBox, Square } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { LogStream } from "@/components/training/log-stream";
 import { RunMetrics } from "@/components/training/run-metrics";
-import { Button } from "@/components/ui/button";
+import { ArtifactPreview } from "@/components/training/artifact-preview";
+import { Badge } from "@/components/ui/badge";
+import { ConfirmSubmit } from "@/components/ui/confirm-submit";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -15,26 +17,36 @@ import { serverApi } from "@/server/api/rsc";
 import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
 import { cancelJobAction } from "../actions";
+import { notFoundOn } from "@/server/api/not-found";
 
 export const metadata = { title: "Training job" };
 
 export default async function JobPage({ params }: { params: Promise<{ org: string; runId: string }> }) {
   const { org, runId } = await params;
   const api = await serverApi();
-  const [run, me] = await Promise.all([api.runs.get({ org, runId }), api.organizations.get({ org })]);
+  const [run, me] = await Promise.all([
+    api.runs.get({ org, runId }).catch((err: unknown) => notFoundOn(err)),
+    api.organizations.get({ org }),
+  ]);
   const active = !isTerminal(run.status);
   const stopping = active && run.desiredState === "CANCEL";
-  const stop = active && can(me.role, "run:execute") ? (
-    <form action={cancelJobAction.bind(null, org, run.id)}>
-      <Button type="submit" variant="outline" disabled={stopping}><Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}</Button>
-    </form>
+  const stop = active && can(me.role, "run:execute", me.grants) ? (
+    <ConfirmSubmit action={cancelJobAction.bind(null, org, run.id)} disabled={stopping} variant="outline" size="default"
+      title={`Stop “${run.name}”?`} confirmLabel="Stop job"
+      description="The job gets SIGTERM, then SIGKILL after 10 seconds if it is still running. Its logs, metrics and artifacts so far are kept.">
+      <Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}
+    </ConfirmSubmit>
   ) : null;
   const facts: Array<[string, string]> = [
-    ["Template", run.template ?? "custom command"], ["Executor", run.executor], ["Attempt", String(run.attempt)],
+    ["Template", run.template ?? "custom command"], ["Executor", run.executor],
+    ["Attempt", `${run.attempt} of up to ${run.maxRetries + 1}${run.retryOnFailure ? " (retried on failure)" : ""}`],
     ["Submitted", formatDateTime(run.createdAt)], ["Started", formatDateTime(run.startedAt)],
-    ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())], ["Exit code", run.exitCode === null ? "—" : String(run.exitCode)],
+    ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())],
+    ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
     ["Project", run.project?.name ?? "—"],
   ];
+  if (run.cancelledBy) facts.push(["Stopped by", `${run.cancelledBy}${run.exitSignal ? ` (${run.exitSignal})` : ""}`]);
+  if (run.status === "QUEUED" && run.attempt > 1 && run.nextCheckAt) facts.push(["Next attempt", formatDateTime(run.nextCheckAt)]);
   return (
     <div className="flex flex-col gap-6">
       <AutoRefresh active={active} ms={2000} />
@@ -46,8 +58,16 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
       />
       <Card>
         <CardContent className="grid grid-cols-2 gap-4 pt-6 text-sm sm:grid-cols-4">
-          {facts.map(([k, v]) => <div key={k}><p className="text-xs text-muted-foreground">{k}</p><p className="font-medium tabular-nums">{v}</p></div>)}
+          {facts.map(([k, v]) => <div key={k}><p className="text-xs text-muted-foreground">{k}</p><p className="font-medium tabular-nums break-words">{v}</p></div>)}
           {run.command ? <div className="col-span-2 sm:col-span-4"><p className="text-xs text-muted-foreground">Command</p><p className="font-mono text-xs break-all">{run.command}</p></div> : null}
+          <div className="col-span-2 sm:col-span-4">
+            <p className="text-xs text-muted-foreground">Tags</p>
+            {run.tags.length === 0 ? <p className="text-xs text-muted-foreground">None yet: jobs and SDKs set them with POST /api/v1/runs/{"{id}"}/tags.</p> : (
+              <ul className="mt-1 flex flex-wrap gap-1.5" data-testid="run-tags">
+                {run.tags.map((t) => <li key={t.key}><Badge variant="neutral" className="font-mono">{t.key}={t.value}</Badge></li>)}
+              </ul>
+            )}
+          </div>
         </CardContent>
       </Card>
       <section aria-labelledby="metrics-h" className="flex flex-col gap-3">
@@ -66,14 +86,20 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
               <EmptyState icon={FileBox} title="No artifacts" description="Files the job uploads (models, checkpoints, reports) are listed here." />
             ) : (
               <ul className="flex flex-col divide-y" data-testid="run-artifacts">
-                {run.artifacts.map((a) => (
-                  <li key={a.path} className="flex items-center justify-between gap-3 py-2 text-sm">
-                    <span className="font-mono break-all">{a.path}</span>
-                    <span className="flex shrink-0 items-center gap-3 text-muted-foreground">{formatBytes(a.size)}
-                      <a className="text-primary hover:underline" href={`/api/v1/runs/${run.id}/artifacts/${a.path.split("/").map(encodeURIComponent).join("/")}?org=${encodeURIComponent(org)}`} aria-label={`Download ${a.path}`}><Download className="size-4" aria-hidden /></a>
-                    </span>
-                  </li>
-                ))}
+                {run.artifacts.map((a) => {
+                  const url = `/api/v1/runs/${run.id}/artifacts/${a.path.split("/").map(encodeURIComponent).join("/")}?org=${encodeURIComponent(org)}`;
+                  return (
+                    <li key={a.path} className="flex flex-col gap-1 py-2 text-sm">
+                      <div className="flex items-center justify-between gap-3">
+                        <span className="font-mono break-all">{a.path}</span>
+                        <span className="flex shrink-0 items-center gap-3 text-muted-foreground">{formatBytes(a.size)}
+                          <a className="text-primary hover:underline" href={url} aria-label={`Download ${a.path}`}><Download className="size-4" aria-hidden /></a>
+                        </span>
+                      </div>
+                      <ArtifactPreview url={url} path={a.path} contentType={a.contentType} />
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </CardContent>

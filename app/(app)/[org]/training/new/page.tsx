@@ -25,7 +25,7 @@ export default async function NewJobPage({ params }: { params: Promise<{ org: st
   return (
     <div>
       <PageHeader eyebrow={back} title="New training job" description="Pick a template or run your own command; it starts on this machine right away." />
-      <NewJobForm org={org} templates={[...templates]} projects={projects} />
+      <NewJobForm org={org} templates={[...templates]} projects={projects} canRunCommands={can(me.role, "host:execute", me.grants)} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { requireRun } from "@/server/api/rest/principal";
 import { ValidationError } from "@/server/errors";
 import { getObjectStore } from "@/server/storage";
 import { openArtifact, uploadArtifact } from "@/server/tracking/artifacts";
+import { SANDBOX_CSP } from "@/lib/csp";
 
 type Params = { runId: string; path: string[] };
 
@@ -17,16 +18,28 @@ export const PUT = restRoute<Params>(async ({ req, db, principal, params }) => {
   return Response.json(stored, { status: 201 });
 });
 
-export const GET = restRoute<Params>(async ({ db, principal, params }) => {
+/**
+ * Always a download, under a sandboxing policy and `nosniff`: whatever a run uploaded (HTML,
+ * SVG, …) never runs as a page of this site. Previews ask for `?head=<bytes>` and render the
+ * bytes as data.
+ */
+export const GET = restRoute<Params>(async ({ req, db, principal, params }) => {
   await requireRun(db, principal, params.runId, "artifact:read");
   const path = params.path.join("/");
-  const { meta, stream } = await openArtifact(db, getObjectStore(), principal.org.id, params.runId, path);
-  const inline = /^(text\/|application\/json|image\/)/.test(meta.contentType);
-  return new Response(Readable.toWeb(stream) as ReadableStream, {
+  const head = new URL(req.url).searchParams.get("head");
+  if (head !== null && !/^\d{1,9}$/.test(head)) throw new ValidationError("head must be a number of bytes");
+  const { meta, stream, length, partial } = await openArtifact(db, getObjectStore(), principal.org.id, params.runId, path, head === null ? undefined : Number(head));
+  const name = path.split("/").pop() ?? "artifact";
+  return new Response(stream ? (Readable.toWeb(stream) as ReadableStream) : null, {
     headers: {
-      "content-type": meta.contentType, "content-length": String(meta.size),
-      "content-disposition": `${inline ? "inline" : "attachment"}; filename="${encodeURIComponent(path.split("/").pop() ?? "artifact")}"`,
+      "content-type": meta.contentType,
+      "content-length": String(length),
+      "content-disposition": `attachment; filename="${name.replace(/[^\w.-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "content-security-policy": SANDBOX_CSP,
       "x-content-type-options": "nosniff",
+      "cross-origin-resource-policy": "same-origin",
+      "x-artifact-size": String(meta.size),
+      ...(partial ? { "x-artifact-partial": "true" } : {}),
     },
   });
 });

@@ -1,0 +1,108 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/server/db/client";
+import { authAccounts, memberships, users } from "@/server/db/schema";
+import { authenticateApiKey } from "@/server/tenancy/api-keys";
+import { THROTTLE } from "@/server/tenancy/sign-in-throttle";
+import { signInWithPassword, signUp, upsertOAuthUser } from "@/server/tenancy/users";
+import { addUser, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
+
+const oauth = (email: string, over: Partial<Parameters<typeof upsertOAuthUser>[1]> = {}) => ({
+  email, name: null, image: null, provider: "oidc", providerAccountId: `sub-${unique()}`, type: "oidc", emailVerified: false, ...over,
+});
+
+describe("accounts follow what providers and members assert", () => {
+  it("links an OAuth identity to an existing account only when the provider says the e-mail is verified", async () => {
+    await createOrgWithAdmin(); // set-up done
+    const db = await getDb();
+    const email = `victim-${unique()}@example.com`;
+    const victim = await signUp(db, { name: "Victim", email, password: "correct-horse-9" });
+    await expect(upsertOAuthUser(db, oauth(email))).rejects.toMatchObject({ kind: "FORBIDDEN" });
+    expect(await db.select().from(authAccounts).where(eq(authAccounts.userId, victim.id))).toHaveLength(0);
+    const verified = await upsertOAuthUser(db, oauth(email, { emailVerified: true, providerAccountId: "sub-verified" }));
+    expect(verified.id).toBe(victim.id);
+    // Once linked, that provider account signs in as its user whatever e-mail it reports later.
+    expect((await upsertOAuthUser(db, oauth(`changed-${unique()}@example.com`, { providerAccountId: "sub-verified" }))).id).toBe(victim.id);
+    // A new address makes a new account, unverified.
+    const fresh = await upsertOAuthUser(db, oauth(`fresh-${unique()}@example.com`));
+    expect(fresh.id).not.toBe(victim.id);
+    expect((await db.select().from(users).where(eq(users.id, fresh.id)))[0].emailVerified).toBeNull();
+  });
+
+  it("throttles failed sign-ins per account and per address, and lets the right password in before the limit", async () => {
+    await createOrgWithAdmin();
+    const db = await getDb();
+    const email = `guess-${unique()}@example.com`;
+    await signUp(db, { name: "G", email, password: "correct-horse-7" });
+    const address = `10.0.${Math.floor(Math.random() * 250)}.1`;
+    for (let i = 0; i < THROTTLE.perAccount - 1; i++) expect(await signInWithPassword(db, { email, password: "nope-nope-1", address })).toEqual({ ok: false, reason: "wrong" });
+    expect((await signInWithPassword(db, { email, password: "correct-horse-7", address })).ok).toBe(true);
+    for (let i = 0; i < THROTTLE.perAccount; i++) await signInWithPassword(db, { email, password: "nope-nope-1", address: `10.9.${i}.9` });
+    expect(await signInWithPassword(db, { email, password: "correct-horse-7", address: "10.1.1.1" })).toMatchObject({ ok: false, reason: "throttled", minutes: THROTTLE.lockMinutes });
+    // Unknown accounts are counted the same way, so the lock-out reveals nothing.
+    const ghost = `ghost-${unique()}@example.com`;
+    for (let i = 0; i < THROTTLE.perAccount; i++) await signInWithPassword(db, { email: ghost, password: "x-x-x-x-x-x", address: null });
+    expect(await signInWithPassword(db, { email: ghost, password: "x-x-x-x-x-x", address: null })).toMatchObject({ reason: "throttled" });
+    // One address spraying many accounts is stopped too.
+    const sprayer = `10.77.${Math.floor(Math.random() * 250)}.7`;
+    for (let i = 0; i < THROTTLE.perAddress; i++) await signInWithPassword(db, { email: `spray-${i}-${unique()}@example.com`, password: "nope-nope-1", address: sprayer });
+    const other = `other-${unique()}@example.com`;
+    await signUp(db, { name: "O", email: other, password: "correct-horse-8" });
+    expect(await signInWithPassword(db, { email: other, password: "correct-horse-8", address: sprayer })).toMatchObject({ reason: "throttled" });
+    expect((await signInWithPassword(db, { email: other, password: "correct-horse-8", address: "10.2.2.2" })).ok).toBe(true);
+  });
+});
+
+describe("API keys follow membership", () => {
+  it("a personal key dies when its creator leaves and never exceeds their current role; a service key stays", async () => {
+    const t = await createOrgWithAdmin();
+    const manager = await addUser(t.db, t.orgId, "manager");
+    const asManager = await callerFor(manager.id);
+    const personal = await asManager.apiKeys.create({ org: t.slug, name: "mine", role: "manager" });
+    expect((await authenticateApiKey(t.db, personal.key))?.org.role).toBe("manager");
+    await (await callerFor(t.adminId)).members.changeRole({ org: t.slug, userId: manager.id, role: "viewer" });
+    expect((await authenticateApiKey(t.db, personal.key))?.org.role).toBe("viewer");
+    const admin = await callerFor(t.adminId);
+    const service = await admin.apiKeys.create({ org: t.slug, name: "ci", role: "user", service: true });
+    await expect(asManager.apiKeys.create({ org: t.slug, name: "sneaky", role: "viewer", service: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await admin.members.remove({ org: t.slug, userId: manager.id });
+    expect(await authenticateApiKey(t.db, personal.key)).toBeNull();
+    expect((await authenticateApiKey(t.db, service.key))?.org).toMatchObject({ role: "user", slug: t.slug });
+    const listed = await admin.apiKeys.list({ org: t.slug });
+    expect(listed.find((k) => k.name === "ci")).toMatchObject({ service: true });
+  });
+
+  it("lets a user revoke only their own keys, a manager keys up to manager, an admin any", async () => {
+    const t = await createOrgWithAdmin();
+    const admin = await callerFor(t.adminId);
+    const user = await addUser(t.db, t.orgId, "user");
+    const manager = await addUser(t.db, t.orgId, "manager");
+    const asUser = await callerFor(user.id);
+    const asManager = await callerFor(manager.id);
+    const adminKey = await admin.apiKeys.create({ org: t.slug, name: "admin-key", role: "admin" });
+    const userKey = await asUser.apiKeys.create({ org: t.slug, name: "user-key", role: "user" });
+    const managerKey = await asManager.apiKeys.create({ org: t.slug, name: "mgr-key", role: "manager" });
+    await expect(asUser.apiKeys.revoke({ org: t.slug, keyId: adminKey.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asUser.apiKeys.revoke({ org: t.slug, keyId: managerKey.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asManager.apiKeys.revoke({ org: t.slug, keyId: adminKey.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await asManager.apiKeys.revoke({ org: t.slug, keyId: userKey.id });
+    await asUser.apiKeys.create({ org: t.slug, name: "again", role: "viewer" }).then((k) => asUser.apiKeys.revoke({ org: t.slug, keyId: k.id }));
+    await admin.apiKeys.revoke({ org: t.slug, keyId: managerKey.id });
+    expect(await authenticateApiKey(t.db, adminKey.key)).not.toBeNull();
+    expect(await authenticateApiKey(t.db, userKey.key)).toBeNull();
+  });
+});
+
+describe("running commands on this machine", () => {
+  it("is the admin's by default and grantable; templates stay open to users", async () => {
+    const t = await createOrgWithAdmin();
+    const user = await addUser(t.db, t.orgId, "user");
+    const asUser = await callerFor(user.id);
+    await expect(asUser.training.submit({ org: t.slug, job: { name: "x", command: "cat /etc/passwd" } as never })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await asUser.training.submit({ org: t.slug, job: { name: "t", template: "iris-softmax" } as never })).status).toBe("QUEUED");
+    await (await callerFor(t.adminId)).members.setGrants({ org: t.slug, userId: user.id, grants: ["host:execute"] });
+    expect((await asUser.training.submit({ org: t.slug, job: { name: "y", command: "true" } as never })).status).toBe("QUEUED");
+    const [m] = await t.db.select().from(memberships).where(eq(memberships.userId, user.id));
+    expect(m.grants).toEqual(["host:execute"]);
+  });
+});
