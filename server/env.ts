@@ -31,6 +31,21 @@ const schema = z.object({
   AUTH_OIDC_ID: z.string().optional(),
   AUTH_OIDC_SECRET: z.string().optional(),
   AUTH_OIDC_NAME: z.string().default("SSO"),
+  /** Headless first start (as Langfuse's LANGFUSE_INIT_*): applied to an empty database only. */
+  ANVIL_INIT_ORG: z.string().trim().min(2).max(80).optional(),
+  ANVIL_INIT_ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+  ANVIL_INIT_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(200).optional(),
+  ANVIL_INIT_ADMIN_NAME: z.string().trim().min(1).max(100).optional(),
+  ANVIL_INIT_API_KEY: z.string().regex(/^anv_[A-Za-z0-9_-]{32,200}$/, "must be an Anvil key: 'anv_' then at least 32 of A-Z a-z 0-9 _ - (e.g. anv_$(openssl rand -hex 24))").optional(),
+  /** Extra variable names a local job may inherit from the app (comma-separated), e.g. HF_HOME. */
+  ANVIL_JOB_ENV_ALLOW: z.string().optional(),
+  ANVIL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+}).superRefine((v, ctx) => {
+  const init = ["ANVIL_INIT_ORG", "ANVIL_INIT_ADMIN_EMAIL", "ANVIL_INIT_ADMIN_PASSWORD"] as const;
+  const set = init.filter((k) => v[k] !== undefined);
+  if ((set.length > 0 || v.ANVIL_INIT_API_KEY || v.ANVIL_INIT_ADMIN_NAME) && set.length < init.length) {
+    for (const k of init.filter((k) => v[k] === undefined)) ctx.addIssue({ code: "custom", path: [k], message: `is required with the other ANVIL_INIT_* variables (${init.join(", ")})` });
+  }
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/server/env";
+import { log } from "@/server/log";
 import { migrateDatabase } from "./migrate";
 import * as schema from "./schema";
 
@@ -15,11 +16,11 @@ interface DbState { db: Db; sql: postgres.Sql; url: string }
 const holder = globalThis as unknown as { __anvilDb?: Promise<DbState> };
 
 /** The database URL: DATABASE_URL, or the embedded server (started or adopted on first use). */
-export async function resolveDatabaseUrl(log: (line: string) => void = (l) => console.log(`[anvil] ${l}`)): Promise<string> {
+export async function resolveDatabaseUrl(say: (line: string) => void = (line) => log.info(line)): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   // Loaded lazily: deployments with DATABASE_URL never touch the embedded binaries.
   const { ensureEmbeddedPostgres } = await import("./embedded");
-  return ensureEmbeddedPostgres(env.ANVIL_DATA_DIR, log);
+  return ensureEmbeddedPostgres(env.ANVIL_DATA_DIR, say);
 }
 
 export function createDb(url: string, max = 10): DbState {

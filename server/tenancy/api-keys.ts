@@ -15,7 +15,7 @@ export interface NewApiKey { name: string; role: Role; service?: boolean }
  * (never above their current role, dead once they leave); a service key belongs to the
  * organization, so only admins make them. The plain key is returned once.
  */
-export async function createApiKey(db: Db, org: OrgContext, actor: Actor, input: NewApiKey, presetKey?: string) {
+export async function createApiKey(db: DbOrTx, org: OrgContext, actor: Actor, input: NewApiKey, presetKey?: string) {
   if (!isWithin(input.role, org.role)) throw new ForbiddenError(`A ${org.role} cannot create a key with the ${input.role} role`);
   // A key made by something other than a member (headless set-up) has nobody to follow.
   const service = input.service === true || actor.kind !== "user";

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { memberships, organizations, projects, experiments } from "@/server/db/schema";
-import { NotFoundError } from "@/server/errors";
+import { ConflictError, NotFoundError } from "@/server/errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import type { Role } from "./permissions";
@@ -31,10 +31,17 @@ export async function getMemberOrg(db: DbOrTx, userId: string, slug: string): Pr
   return row;
 }
 
-/** Creates an organization with its creator as admin and a default project + experiment. */
+/**
+ * Creates an organization with its creator as admin and a default project + experiment. Two
+ * creations racing for one slug both succeed: the loser of the unique index takes the next one.
+ */
 export async function createOrganization(tx: DbOrTx, input: { name: string; creatorUserId: string; actor: Actor }) {
-  const slug = await uniqueSlug(tx, slugify(input.name));
-  const [org] = await tx.insert(organizations).values({ slug, name: input.name }).returning();
+  let org: typeof organizations.$inferSelect | undefined;
+  for (let attempt = 0; !org; attempt++) {
+    if (attempt === 50) throw new ConflictError("Could not find a free address for this organization; try another name");
+    const slug = await uniqueSlug(tx, slugify(input.name));
+    [org] = await tx.insert(organizations).values({ slug, name: input.name }).onConflictDoNothing().returning();
+  }
   await tx.insert(memberships).values({ orgId: org.id, userId: input.creatorUserId, role: "admin" });
   const [project] = await tx.insert(projects).values({ orgId: org.id, slug: "default", name: "Default" }).returning();
   await tx.insert(experiments).values({ orgId: org.id, projectId: project.id, name: "Default" });

@@ -9,7 +9,8 @@ import { findInvitation } from "./invitations";
 import { lockedMinutes, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { createOrganization } from "./organizations";
 
-const SETUP_LOCK_KEY = 7_304_112_002;
+/** Serialises every way of creating the first account (setup page, ANVIL_INIT_*). */
+export const SETUP_LOCK_KEY = 7_304_112_002;
 
 export async function isSetupNeeded(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);

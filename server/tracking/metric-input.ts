@@ -12,7 +12,8 @@ export const metricPointSchema = z.object({
   key: z.string().min(1, "key is required").max(250).regex(/^[\w./ :-]+$/, "key may use letters, digits and _ . / - : space"),
   value: metricValue,
   step: z.number().int("step must be an integer").min(0, "step must be ≥ 0").max(Number.MAX_SAFE_INTEGER),
-  timestamp: z.number().int().min(0).optional(),
+  /** Milliseconds since 1970; PostgreSQL timestamps end with the year 9999. */
+  timestamp: z.number().int().min(0).max(253_402_300_799_999, "timestamp must be milliseconds since 1970, before the year 10000").optional(),
 });
 
 export const metricBatchSchema = z.object({

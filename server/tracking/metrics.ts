@@ -1,12 +1,26 @@
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "@/server/db/client";
+import type { Db, DbOrTx } from "@/server/db/client";
 import { toDouble, type MetricPoint } from "./metric-input";
 
 /**
- * Batch ingestion (X2): one statement over unnest() arrays, ON CONFLICT DO NOTHING on
+ * Batch ingestion: one statement over unnest() arrays, ON CONFLICT DO NOTHING on
  * (run, attempt, key, step), so a replayed or overlapping batch adds nothing.
+ *
+ * Writers of one run take turns (a transaction-scoped advisory lock on the run): the stream's
+ * cursor is the sequence number, drawn before commit, so without turns a reader could pass a
+ * number whose row commits later and never see that row. With them, a committed number means
+ * every smaller number of that run is committed too.
  */
-export async function ingestMetrics(db: DbOrTx, run: { id: string; orgId: string; attempt: number }, points: MetricPoint[]): Promise<number> {
+export async function ingestMetrics(db: Db, run: { id: string; orgId: string; attempt: number }, points: MetricPoint[]): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${METRICS_LOCK_SPACE}, hashtext(${run.id}))`);
+    return insertMetrics(tx, run, points);
+  });
+}
+
+const METRICS_LOCK_SPACE = 7_304_112;
+
+async function insertMetrics(db: DbOrTx, run: { id: string; orgId: string; attempt: number }, points: MetricPoint[]): Promise<number> {
   const now = Date.now();
   const keys = points.map((p) => p.key);
   const steps = points.map((p) => String(p.step));

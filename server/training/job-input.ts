@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "@/server/tenancy/validation";
 
 const paramKey = z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, "Hyperparameter names start with a letter or _ and use letters, digits, _ . - (max 64)");
 
@@ -11,11 +12,12 @@ export const resourcesSchema = z.object({
 
 /** What a user submits for a training job (T1); shared by the form, tRPC and the REST API. */
 export const submitJobSchema = z.object({
-  projectId: z.string().uuid().optional(),
+  projectId: idSchema.optional(),
   name: z.string().trim().min(1, "Name is required").max(120),
   template: z.string().max(60).optional(),
   command: z.string().trim().max(4000).optional(),
-  hyperparameters: z.record(paramKey, z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+  hyperparameters: z.record(paramKey, z.union([z.string().max(500), z.number(), z.boolean()]))
+    .refine((h) => Object.keys(h).length <= 500, "at most 500 hyperparameters").default({}),
   resources: resourcesSchema.default({ gpuCount: 0, cpu: 1, memoryGb: 2 }),
   executor: z.enum(["local"]).default("local"),
   /** Further attempts when the executor loses the job (and after a failure, with retryOnFailure). */

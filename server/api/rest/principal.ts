@@ -7,6 +7,7 @@ import { can, type Permission } from "@/server/tenancy/permissions";
 import { getUser } from "@/server/tenancy/users";
 import { authenticateRunToken } from "@/server/tracking/run-tokens";
 import { getRunRow } from "@/server/tracking/runs";
+import { idSchema } from "@/server/tenancy/validation";
 
 /** Who is calling a REST route, already resolved to exactly one organization. */
 export type Principal =
@@ -50,7 +51,7 @@ export function requirePermission(principal: Principal, permission: Permission) 
 
 /** The run, in the principal's org; a run token reaches only its own run. */
 export async function requireRun(db: Db, principal: Principal, runId: string, permission: Permission) {
-  if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new NotFoundError("Run");
+  if (!idSchema.safeParse(runId).success) throw new NotFoundError("Run");
   if (principal.kind === "runToken" && principal.runId !== runId) throw new NotFoundError("Run");
   requirePermission(principal, permission);
   const run = await getRunRow(db, principal.org.id, runId);

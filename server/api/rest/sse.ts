@@ -1,3 +1,6 @@
+import { ValidationError } from "@/server/errors";
+import { log } from "@/server/log";
+
 /**
  * Server-Sent Events with a resume cursor (ARCHITECTURE.md §9): the client's Last-Event-ID (or
  * `?cursor=`) picks up where it left off. A short poll is the guarantee; nothing is pushed twice.
@@ -5,9 +8,12 @@
 export interface SseBatch { events: Array<{ id: number; event: string; data: unknown }>; done: boolean }
 
 export function sseResponse(req: Request, opts: { initialCursor: number; pollMs?: number; read: (cursor: number) => Promise<SseBatch> }): Response {
-  const url = new URL(req.url);
-  const fromHeader = Number(req.headers.get("last-event-id") ?? url.searchParams.get("cursor") ?? NaN);
-  let cursor = Number.isFinite(fromHeader) && fromHeader >= 0 ? fromHeader : opts.initialCursor;
+  const given = req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("cursor");
+  // Our event ids are row sequences: a non-negative integer that fits a bigint, nothing else.
+  if (given !== null && given !== "" && !/^\d{1,15}$/.test(given)) {
+    throw new ValidationError("Last-Event-ID (or ?cursor=) must be an event id this stream sent: a non-negative integer");
+  }
+  let cursor = given ? Number(given) : opts.initialCursor;
   const encoder = new TextEncoder();
   let closed = false;
   req.signal.addEventListener("abort", () => { closed = true; });
@@ -32,7 +38,7 @@ export function sseResponse(req: Request, opts: { initialCursor: number; pollMs?
         }
       } catch (err) {
         send(`event: error\ndata: ${JSON.stringify({ message: "stream interrupted; reconnect to resume" })}\n\n`);
-        console.error("[anvil] sse:", err);
+        log.error("sse stream failed", { err });
       }
       closed = true;
       controller.close();

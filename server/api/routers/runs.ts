@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "@/server/tenancy/validation";
 import { RUN_STATUSES } from "@/server/runner/run-lifecycle";
 import { readRunLogs } from "@/server/tracking/logs";
 import { queryMetricSeries } from "@/server/tracking/metrics";
@@ -8,22 +9,22 @@ import { createTRPCRouter, orgProcedure } from "../trpc";
 export const runsRouter = createTRPCRouter({
   list: orgProcedure("run:read")
     .input(z.object({
-      status: z.enum(RUN_STATUSES).optional(), projectId: z.string().uuid().optional(),
-      before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(50),
+      status: z.enum(RUN_STATUSES).optional(), projectId: idSchema.optional(),
+      before: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(), limit: z.number().int().min(1).max(200).default(50),
     }))
     .query(({ ctx, input }) => listRuns(ctx.db, ctx.org.id, input)),
   get: orgProcedure("run:read")
-    .input(z.object({ runId: z.string().uuid() }))
+    .input(z.object({ runId: idSchema }))
     .query(({ ctx, input }) => getRunDetail(ctx.db, ctx.org.id, input.runId)),
   counts: orgProcedure("run:read").query(({ ctx }) => countRunsByStatus(ctx.db, ctx.org.id)),
   metricSeries: orgProcedure("run:read")
-    .input(z.object({ runId: z.string().uuid(), keys: z.array(z.string().max(250)).max(50).optional(), buckets: z.number().int().min(10).max(2000).default(500) }))
+    .input(z.object({ runId: idSchema, keys: z.array(z.string().max(250)).max(50).optional(), buckets: z.number().int().min(10).max(2000).default(500) }))
     .query(async ({ ctx, input }) => {
       await getRunRow(ctx.db, ctx.org.id, input.runId);
       return queryMetricSeries(ctx.db, ctx.org.id, input.runId, { keys: input.keys, buckets: input.buckets });
     }),
   logs: orgProcedure("run:read")
-    .input(z.object({ runId: z.string().uuid(), after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(2000).default(500) }))
+    .input(z.object({ runId: idSchema, after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0), limit: z.number().int().min(1).max(2000).default(500) }))
     .query(async ({ ctx, input }) => {
       await getRunRow(ctx.db, ctx.org.id, input.runId);
       return readRunLogs(ctx.db, ctx.org.id, input.runId, input.after, input.limit);

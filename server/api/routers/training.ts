@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "@/server/tenancy/validation";
 import { cancelJob, submitJob } from "@/server/training/jobs";
 import { submitJobSchema } from "@/server/training/job-input";
 import { JOB_TEMPLATES } from "@/server/training/templates";
@@ -15,6 +16,6 @@ export const trainingRouter = createTRPCRouter({
       return { id: run.id, status: run.status };
     }),
   cancel: orgProcedure("run:execute")
-    .input(z.object({ runId: z.string().uuid() }))
+    .input(z.object({ runId: idSchema }))
     .mutation(({ ctx, input }) => cancelJob(ctx.db, ctx.org, ctx.actor, input.runId)),
 });

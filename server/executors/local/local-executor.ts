@@ -138,7 +138,7 @@ function instanceId(runsDir: string): string {
 }
 
 /** The local executor, with what tests and diagnostics may want to know about it. */
-export type LocalExecutor = Executor & { readonly isolation: IsolationMode; readonly runsDir: string };
+export type LocalExecutor = Executor & { readonly isolation: IsolationMode; readonly runsDir: string; readonly workspacesDir: string };
 
 export function createLocalExecutor(options: LocalExecutorOptions): LocalExecutor {
   const runsDir = path.resolve(options.runsDir);
@@ -180,6 +180,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
     placement: `local:${instanceId(runsDir)}`,
     isolation,
     runsDir,
+    workspacesDir,
 
     async submit(spec: JobSpec, remoteId: string, { signal }: CallOptions): Promise<void> {
       signal.throwIfAborted();

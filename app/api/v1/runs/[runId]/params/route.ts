@@ -4,7 +4,11 @@ import { requireRun } from "@/server/api/rest/principal";
 import { auditRunWrite, logParams } from "@/server/tracking/runs";
 
 const scalar = z.union([z.string().max(6000), z.number(), z.boolean()]).transform(String);
-const body = z.object({ params: z.record(z.string().min(1).max(250), scalar) });
+/** MLflow takes 100 params per batch; we take up to 1,000 (documented in the README). */
+export const MAX_PARAMS_PER_REQUEST = 1_000;
+const body = z.object({
+  params: z.record(z.string().min(1).max(250), scalar).refine((p) => Object.keys(p).length <= MAX_PARAMS_PER_REQUEST, `at most ${MAX_PARAMS_PER_REQUEST} params per request`),
+});
 
 /** Params are write-once: the same value again is fine, a different one is 409. */
 export const POST = restRoute<{ runId: string }>(async ({ req, db, principal, params }) => {
