@@ -1,137 +1,164 @@
-import fs from "node:fs";
-import path from "node:path";
-import { eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { appRouter } from "@/server/api/root";
+import * as artifactsRoute from "@/app/api/v1/runs/[runId]/artifacts/[...path]/route";
+import * as metricsRoute from "@/app/api/v1/runs/[runId]/metrics/route";
+import * as paramsRoute from "@/app/api/v1/runs/[runId]/params/route";
+import * as tagsRoute from "@/app/api/v1/runs/[runId]/tags/route";
+import { authenticate } from "@/server/api/rest/principal";
 import { getDb } from "@/server/db/client";
-import { apiKeys, invitations, memberships, runs } from "@/server/db/schema";
-import { addUser, apiKeyFor, callerFor, createOrgWithAdmin } from "../helpers/fixtures";
+import { appendRunLog } from "@/server/tracking/logs";
+import { issueRunToken } from "@/server/tracking/run-tokens";
+import { addUser, apiKeyFor, callerFor, createOrgWithAdmin, type TestOrg } from "../helpers/fixtures";
+import { findRoutes, invoke, listProcedures, NOT_TENANT_SCOPED, procedureInput, routeHandlers, takesOrg } from "../helpers/procedures";
 import { call, type RouteHandler } from "../helpers/rest";
 
 /**
- * Tenant isolation, by enumeration: every tRPC procedure and every REST route is called by a
- * member of organization A with organization B's ids. New procedures and routes are covered
- * without touching this file; a new input field or path parameter it cannot fill fails it.
+ * Tenant isolation, by enumeration: every tRPC procedure and every REST route is called by
+ * another organization with every kind of credential, aiming at the victim's ids in paths,
+ * bodies and query strings. Every answer is compared with everything the victim stores, and
+ * afterwards the victim's rows must be exactly as they were. New procedures and routes are
+ * covered without touching this file; one with an id field it cannot fill fails it.
  */
 
-async function victim() {
-  const b = await createOrgWithAdmin("Victim");
+async function victimOrg() {
+  const b = await createOrgWithAdmin("Victim Labs");
   const caller = await callerFor(b.adminId);
-  const run = await caller.training.submit({ org: b.slug, job: { name: "secret-run", command: "true" } as never });
+  const run = await caller.training.submit({ org: b.slug, job: { name: "victim-secret-run", command: "echo classified", hyperparameters: { victim_lr: 0.0421 } } as never });
+  const token = await issueRunToken(b.db, { id: run.id, orgId: b.orgId, attempt: 1 });
+  const rest = (handler: unknown, method: string, body: unknown, path?: string[]) =>
+    call(handler as RouteHandler, { method, token, ...(typeof body === "string" ? { rawBody: body, contentType: "text/plain" } : { body }), params: { runId: run.id, ...(path ? { path } : {}) } });
+  await rest(metricsRoute.POST, "POST", { metrics: [{ key: "victim_loss", value: 0.123456789, step: 7 }] });
+  await rest(paramsRoute.POST, "POST", { params: { victim_param: "victim-param-value" } });
+  await rest(tagsRoute.POST, "POST", { tags: { victim_tag: "victim-tag-value" } });
+  await rest(artifactsRoute.PUT, "PUT", "victim-artifact-bytes", ["victim", "model.json"]);
+  await appendRunLog(b.db, { id: run.id, orgId: b.orgId, attempt: 1 }, "victim-log-line\n");
   const key = await caller.apiKeys.create({ org: b.slug, name: "victim-key", role: "viewer" });
-  await caller.members.add({ org: b.slug, email: "pending-victim@example.com", role: "user" });
+  const revoked = await caller.apiKeys.create({ org: b.slug, name: "victim-revoked", role: "admin" });
+  await caller.apiKeys.revoke({ org: b.slug, keyId: revoked.id });
+  const invited = await caller.members.add({ org: b.slug, email: "pending-victim@example.com", role: "user" });
   const member = await addUser(b.db, b.orgId, "user");
-  const [invite] = await b.db.select().from(invitations).where(eq(invitations.orgId, b.orgId));
-  const ids: Record<string, string> = { runId: run.id, userId: member.id, keyId: key.id, invitationId: invite.id, projectId: (await caller.training.projects({ org: b.slug }))[0].id };
-  return { b, ids, secrets: [b.slug, b.orgId, b.adminEmail, member.email, run.id, key.id, "secret-run", "victim-key"] };
+  const { invitations } = await caller.members.list({ org: b.slug });
+  const project = (await caller.training.projects({ org: b.slug }))[0];
+  const ids: Record<string, string> = { runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id };
+  return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
-const VALID_STRINGS: Record<string, string> = { email: "someone@example.com", name: "probe", template: "iris-softmax", command: "true" };
+const VICTIM_TABLES_SQL = sql`select table_name from information_schema.columns where table_schema = 'public' and column_name = 'org_id' order by table_name`;
 
-/** Fills a zod input from field names: ids from the victim, anything else a valid dummy value. */
-function sampleInput(schema: z.ZodType, org: string, ids: Record<string, string>, field = ""): unknown {
-  const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; entries?: Record<string, string>; options?: z.ZodType[]; in?: z.ZodType; left?: z.ZodType; right?: z.ZodType } } })._zod.def;
-  switch (def.type) {
-    case "object": return Object.fromEntries(Object.entries(def.shape!).map(([k, v]) => [k, k === "org" ? org : sampleInput(v, org, ids, k)]));
-    case "optional": case "default": case "nullable": case "prefault": return sampleInput(def.innerType!, org, ids, field);
-    case "pipe": return sampleInput(def.in!, org, ids, field);
-    case "intersection": return { ...(sampleInput(def.left!, org, ids) as object), ...(sampleInput(def.right!, org, ids) as object) };
-    case "string":
-      if (field in ids) return ids[field];
-      if (/id$/i.test(field)) throw new Error(`isolation test: no victim fixture for id field "${field}"; add it to ids`);
-      return VALID_STRINGS[field] ?? "x";
-    case "number": return 10; // inside every range our inputs declare (limits, buckets, retries, cursors)
-    case "boolean": return false;
-    case "enum": return Object.values(def.entries!)[0];
-    case "array": return [];
-    case "record": return {};
-    case "union": return sampleInput(def.options![0], org, ids, field);
-    default: return undefined;
+/** Every row the victim's organization owns, table by table, in a stable order. */
+async function snapshot(orgId: string): Promise<Record<string, unknown[]>> {
+  const db = await getDb();
+  const tables = (await db.execute(VICTIM_TABLES_SQL)) as unknown as Array<{ table_name: string }>;
+  const out: Record<string, unknown[]> = {};
+  for (const { table_name } of tables) {
+    out[table_name] = [...(await db.execute(sql`select * from ${sql.identifier(table_name)} where org_id = ${orgId} order by 1, 2`))];
   }
+  out.organizations = [...(await db.execute(sql`select * from organizations where id = ${orgId}`))];
+  out.users = [...(await db.execute(sql`select u.* from users u join memberships m on m.user_id = u.id where m.org_id = ${orgId} order by u.id`))];
+  return out;
 }
 
-function procedureInput(proc: { _def: { inputs: z.ZodType[] } }, org: string, ids: Record<string, string>) {
-  return proc._def.inputs.reduce((acc, schema) => ({ ...acc, ...(sampleInput(schema, org, ids) as object) }), {});
+/** Every distinctive value the victim stores: if any shows up in an answer to the attacker, it leaked. */
+function distinctiveValues(snap: Record<string, unknown[]>): string[] {
+  const values = new Set<string>();
+  const visit = (v: unknown) => {
+    if (v instanceof Date || v === null || v === undefined) return;
+    if (typeof v === "object") return Object.values(v as object).forEach(visit);
+    const text = String(v);
+    if (text.length >= 8 && !/^(true|false|QUEUED|CANCELLED|SUCCEEDED|RUNNING|STARTING|FAILED|training|local|default|Default)$/i.test(text)) values.add(text);
+  };
+  for (const [table, rows] of Object.entries(snap)) {
+    // Audit and history rows repeat what is in the tables; their labels and actions are not secrets.
+    if (table === "audit_log" || table === "lifecycle_transitions") continue;
+    rows.forEach(visit);
+  }
+  return [...values];
+}
+
+function expectNoLeak(text: string, secrets: string[], where: string) {
+  for (const s of secrets) expect(text.includes(s), `${where} leaked ${s.slice(0, 40)}`).toBe(false);
+}
+
+async function attackerCredentials(a: TestOrg) {
+  const caller = await callerFor(a.adminId);
+  const ownRun = await caller.training.submit({ org: a.slug, job: { name: "attacker-run", command: "true" } as never });
+  return {
+    keys: { admin: await apiKeyFor(a, "admin"), manager: await apiKeyFor(a, "manager"), user: await apiKeyFor(a, "user"), viewer: await apiKeyFor(a, "viewer") },
+    runToken: await issueRunToken(a.db, { id: ownRun.id, orgId: a.orgId, attempt: 1 }),
+  };
 }
 
 describe("tenant isolation", () => {
-  it("keeps every tRPC procedure inside the caller's organization", async () => {
-    const a = await createOrgWithAdmin("Attacker");
-    const { b, ids, secrets } = await victim();
-    const attacker = await callerFor(a.adminId);
-    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[]; type: string } }>;
-    expect(Object.keys(procedures).length).toBeGreaterThan(10);
-    for (const [name, proc] of Object.entries(procedures)) {
-      const invoke = (input: unknown) => {
-        const fn = name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], attacker) as (i: unknown) => Promise<unknown>;
-        return fn(input);
-      };
-      const takesOrg = proc._def.inputs.some((s) => (s as unknown as { shape?: object }).shape && "org" in (s as unknown as { shape: object }).shape);
-      if (takesOrg) {
-        // 1. Naming the victim's organization: the attacker is not a member.
-        await expect(invoke(procedureInput(proc, b.slug, ids)), name).rejects.toMatchObject({ code: "NOT_FOUND" });
-      }
-      // 2. Own organization, victim's ids: refused, or an answer that holds nothing of the victim's.
-      const input = procedureInput(proc, a.slug, ids);
-      const aimsAtVictim = Object.values(ids).some((id) => JSON.stringify(input).includes(id));
-      const result = await invoke(input).then((r) => ({ ok: true as const, r }), (e: { code: string }) => ({ ok: false as const, code: e.code }));
-      if (result.ok) {
-        const text = JSON.stringify(result.r) ?? "";
-        for (const s of secrets) expect(text, `${name} leaked ${s}`).not.toContain(s);
-      } else {
-        // A call aimed at a victim's id must be refused as not found, not slip by on bad input.
-        const expected = aimsAtVictim ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST", "CONFLICT"];
-        expect(expected, `${name} failed with ${result.code}`).toContain(result.code);
+  it("keeps every tRPC procedure inside the caller's organization, for every member role", async () => {
+    const a = await createOrgWithAdmin("Attacker Corp");
+    const { b, ids, invitationToken } = await victimOrg();
+    const before = await snapshot(b.orgId);
+    const secrets = distinctiveValues(before);
+    expect(secrets.length).toBeGreaterThan(15);
+    const attackers = [await callerFor(a.adminId), ...(await Promise.all((["manager", "user", "viewer"] as const).map(async (r) => callerFor((await addUser(a.db, a.orgId, r)).id))))];
+    const procedures = listProcedures();
+    expect(procedures.length).toBeGreaterThan(15);
+    for (const attacker of attackers) {
+      for (const [name, proc] of procedures) {
+        if (name.startsWith("invitations.")) continue; // the token is the credential; tested below
+        if (takesOrg(proc)) {
+          // 1. Naming the victim's organization: the attacker is not a member.
+          await expect(invoke(attacker, name, procedureInput(proc, b.slug, ids)), name).rejects.toMatchObject({ code: "NOT_FOUND" });
+        }
+        // 2. Own organization, victim's ids in the input: refused, or an answer with nothing of the victim's.
+        const input = procedureInput(proc, a.slug, ids);
+        const aimsAtVictim = Object.values(ids).some((id) => JSON.stringify(input).includes(id));
+        const result = await invoke(attacker, name, input).then((r) => ({ ok: true as const, r }), (e: { code: string }) => ({ ok: false as const, code: e.code }));
+        if (result.ok) expectNoLeak(JSON.stringify(result.r) ?? "", secrets, name);
+        else expect(aimsAtVictim ? ["NOT_FOUND", "FORBIDDEN"] : ["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST", "CONFLICT"], `${name} failed with ${result.code}`).toContain(result.code);
       }
     }
-    // Nothing of the victim's was changed.
-    const db = await getDb();
-    const [run] = await db.select().from(runs).where(eq(runs.id, ids.runId));
-    expect(run.desiredState).toBe("RUN");
-    expect(await db.select().from(memberships).where(eq(memberships.orgId, b.orgId))).toHaveLength(2);
-    expect((await db.select().from(apiKeys).where(eq(apiKeys.id, ids.keyId)))[0].revokedAt).toBeNull();
-    expect(await db.select().from(invitations).where(eq(invitations.orgId, b.orgId))).toHaveLength(1);
+    // Without a session nothing but the public invitation lookup answers.
+    const anonymous = await callerFor(null);
+    for (const [name, proc] of procedures.filter(([n]) => n !== "invitations.get")) {
+      await expect(invoke(anonymous, name, procedureInput(proc, b.slug, ids)), name).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    // An invitation lookup tells the org's name and the role, nothing else of the victim's.
+    const peek = await anonymous.invitations.get({ token: invitationToken });
+    expect(Object.keys(peek).sort()).toEqual(["email", "orgName", "role"]);
+    expect(await snapshot(b.orgId)).toEqual(before);
   });
 
-  it("keeps every REST route inside the credential's organization", async () => {
-    const a = await createOrgWithAdmin("Attacker");
-    const { ids } = await victim();
-    const key = await apiKeyFor(a, "admin");
-    const routes = findRoutes(path.resolve("app/api"));
-    const NOT_TENANT_SCOPED: Record<string, string> = {
-      "health": "liveness only, no data",
-      "auth/[...nextauth]": "Auth.js sign-in endpoints",
-      "trpc/[trpc]": "covered procedure by procedure above",
-      "runner/tick": "protected by ANVIL_RUNNER_SECRET; touches no tenant data in its answer",
-    };
-    const tenantRoutes = routes.filter((r) => !(r.route in NOT_TENANT_SCOPED));
-    expect(tenantRoutes.length).toBeGreaterThanOrEqual(6);
-    const params: Record<string, string | string[]> = { runId: ids.runId, path: ["model", "model.json"] };
-    for (const route of tenantRoutes) {
-      const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, RouteHandler>;
-      const names = [...route.route.matchAll(/\[(?:\.\.\.)?(\w+)\]/g)].map((m) => m[1]);
-      for (const n of names) if (!(n in params)) throw new Error(`isolation test: no victim fixture for path parameter "${n}" in ${route.route}`);
-      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => m in mod)) {
-        const opts = { method, params: Object.fromEntries(names.map((n) => [n, params[n]])), body: method === "GET" ? undefined : { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" } } };
-        const withKey = await call(mod[method], { ...opts, token: key });
-        expect([403, 404], `${method} /api/${route.route} with another org's id → ${withKey.status}`).toContain(withKey.status);
-        const anonymous = await call(mod[method], opts);
-        expect(anonymous.status, `${method} /api/${route.route} without credentials`).toBe(401);
+  it("keeps every REST route inside the credential's organization, for every credential", async () => {
+    const a = await createOrgWithAdmin("Attacker Two");
+    const { b, ids, revokedKey } = await victimOrg();
+    const creds = await attackerCredentials(a);
+    const before = await snapshot(b.orgId);
+    const secrets = distinctiveValues(before);
+    const routes = findRoutes().filter((r) => !(r.route in NOT_TENANT_SCOPED));
+    expect(routes.length).toBeGreaterThanOrEqual(6);
+    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"] };
+    const body = { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" }, runId: ids.runId, org: b.slug, orgId: b.orgId };
+    const query = `?org=${b.slug}&runId=${ids.runId}&orgId=${b.orgId}`;
+    const credentials: Array<[string, string | undefined, number[]]> = [
+      ...Object.entries(creds.keys).map(([role, key]): [string, string, number[]] => [`${role} API key`, key, [403, 404]]),
+      ["another run's token", creds.runToken, [403, 404]],
+      ["a revoked key of the victim's", revokedKey, [401]],
+      ["no credential", undefined, [401]],
+    ];
+    for (const route of routes) {
+      for (const name of route.params) if (!(name in pathValues)) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
+      for (const [method, handler] of await routeHandlers(route)) {
+        for (const [label, token, expected] of credentials) {
+          const res = await call(handler, {
+            method, token, url: `http://127.0.0.1:3000/api/${route.route}${query}`,
+            params: Object.fromEntries(route.params.map((p) => [p, pathValues[p]])),
+            ...(method === "GET" ? {} : method === "PUT" ? { rawBody: "overwrite" } : { body }),
+          });
+          const text = await res.text();
+          expect(expected, `${method} /api/${route.route} with ${label} → ${res.status}`).toContain(res.status);
+          expectNoLeak(text, secrets, `${method} /api/${route.route} with ${label}`);
+        }
       }
     }
+    // A browser session names its organization with ?org=: the attacker's session gets nothing of the victim's.
+    const cookie = { cookie: "authjs.session-token=x" };
+    await expect(authenticate(await getDb(), new Request(`http://x/api/v1/runs/${ids.runId}?org=${b.slug}`, { headers: cookie }), async () => a.adminId)).rejects.toMatchObject({ kind: "NOT_FOUND" });
+    expect(await snapshot(b.orgId)).toEqual(before);
   });
 });
-
-function findRoutes(root: string): Array<{ route: string; file: string }> {
-  const out: Array<{ route: string; file: string }> = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.name === "route.ts") out.push({ route: path.relative(root, dir), file: full });
-    }
-  };
-  walk(root);
-  return out;
-}
