@@ -7,6 +7,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Anvil", template: "%s · Anvil" },
   description: "Train, serve, simulate and track machine-learning models.",
+  icons: { apple: "/icons/apple-touch-icon.png" },
 };
 
 /** Every page renders per request: its scripts carry that request's CSP nonce (see proxy.ts). */

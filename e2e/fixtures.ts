@@ -1,22 +1,9 @@
-import path from "node:path";
 import { expect, type Page } from "@playwright/test";
+import { E2E_INIT } from "./init-account";
 
-/**
- * Shared state of one `playwright test` run. Every run gets a fresh data directory (see
- * playwright.config.ts), so its name doubles as a run id that is identical in every worker
- * process and makes emails unique across runs.
- */
-export const RUN_ID = path.basename(process.env.E2E_DATA_DIR ?? `e2e-${Date.now()}`).replace(/^e2e-/, "");
-
-export const ADMIN = {
-  name: "Ada Admin",
-  email: `admin-${RUN_ID}@example.com`,
-  password: "correct-horse-battery",
-  orgName: "E2E Forge",
-} as const;
-
-/** What setup makes of ADMIN.orgName in a fresh database (slugify in server/tenancy/validation.ts). */
-export const ORG_SLUG = "e2e-forge";
+/** The admin the "app" server was initialised with (ANVIL_INIT_*): every spec signs in as it. */
+export const ADMIN = { name: E2E_INIT.name, email: E2E_INIT.email, password: E2E_INIT.password, apiKey: E2E_INIT.apiKey } as const;
+export const ORG_SLUG = E2E_INIT.orgSlug;
 
 /** Unique per call: `viewer-<ts>@example.com`. */
 export function uniqueEmail(prefix: string): string {

@@ -8,11 +8,12 @@ import path from "node:path";
  * recorded in <dataDir>/postgres/postmaster.pid, then wait for it to be gone.
  */
 export default async function globalTeardown(): Promise<void> {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) return;
-  await stopPostgres(dataDir);
-  // The run's throwaway data (~65 MB); KEEP_E2E_DATA=1 keeps it for debugging.
-  if (dataDir.startsWith(os.tmpdir()) && !process.env.KEEP_E2E_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const dataDir of [process.env.E2E_DATA_DIR, process.env.E2E_FRESH_DATA_DIR]) {
+    if (!dataDir) continue;
+    await stopPostgres(dataDir);
+    // The run's throwaway data (~65 MB each); KEEP_E2E_DATA=1 keeps it for debugging.
+    if (dataDir.startsWith(os.tmpdir()) && !process.env.KEEP_E2E_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function stopPostgres(dataDir: string): Promise<void> {

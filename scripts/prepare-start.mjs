@@ -9,7 +9,7 @@ import path from "node:path";
 const root = process.cwd();
 const stampFile = path.join(root, ".next", "anvil-source-stamp");
 const SOURCE_DIRS = ["app", "components", "lib", "server", "public", "drizzle"];
-const SOURCE_FILES = ["package-lock.json", "next.config.ts", "tsconfig.json", "instrumentation.ts"];
+const SOURCE_FILES = ["package-lock.json", "next.config.ts", "tsconfig.json", "instrumentation.ts", "proxy.ts"];
 
 function* walk(dir) {
   if (!fs.existsSync(dir)) return;

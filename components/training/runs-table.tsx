@@ -23,7 +23,7 @@ export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now
         <TableBody>
           {runs.map((r) => (
             <TableRow key={r.id}>
-              <TableCell className="font-medium">
+              <TableCell className="font-medium break-all whitespace-normal">
                 <Link className="hover:underline" href={`/${org}/training/${r.id}`}>{r.name}</Link>
                 {r.statusMessage && r.status === "QUEUED" ? <p className="text-xs text-muted-foreground">{r.statusMessage}</p> : null}
               </TableCell>

@@ -23,7 +23,7 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
 }
 
 /**
- * First start (A2): the first account becomes admin of a new organization. Serialised by an
+ * First start: the first account becomes admin of a new organization. Serialised by an
  * advisory lock so two browsers racing the setup page cannot both become the first admin.
  */
 export async function setupFirstAdmin(db: Db, input: { name: string; email: string; password: string; orgName: string }) {

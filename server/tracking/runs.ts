@@ -62,7 +62,7 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
   };
 }
 
-/** Params are write-once (X1): the same value again is a no-op, a different value a conflict. */
+/** Params are write-once: the same value again is a no-op, a different value a conflict. */
 export async function logParams(db: DbOrTx, run: { id: string; orgId: string }, params: Record<string, string>) {
   const entries = Object.entries(params);
   if (entries.length === 0) return;

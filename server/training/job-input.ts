@@ -10,7 +10,7 @@ export const resourcesSchema = z.object({
   memoryGb: z.number().min(0.1).max(2048).default(2),
 });
 
-/** What a user submits for a training job (T1); shared by the form, tRPC and the REST API. */
+/** What a user submits for a training job; shared by the form, tRPC and the REST API. */
 export const submitJobSchema = z.object({
   projectId: idSchema.optional(),
   name: z.string().trim().min(1, "Name is required").max(120),

@@ -1,5 +1,5 @@
 /**
- * Job templates offered by the create-job form (T5). Each is a real script in examples/ that
+ * Job templates offered by the create-job form. Each is a real script in examples/ that
  * runs on a laptop with nothing but Node; hyperparameters reach it as ANVIL_PARAMS.
  */
 export interface JobTemplate {

@@ -1,8 +1,9 @@
-import { Anvil, LogOut, Menu } from "lucide-react";
+import { Anvil, LogOut } from "lucide-react";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { MobileMenu } from "@/components/shell/mobile-menu";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { ThemeToggle } from "@/components/theme/theme-toggle";
@@ -43,11 +44,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
       <div className="flex min-h-dvh">
         <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 border-r bg-muted/30 md:block">{sidebar}</aside>
         <div className="flex min-w-0 flex-1 flex-col">
-          {/* Phones: a disclosure that works without JavaScript. */}
-          <details className="border-b md:hidden">
-            <summary className="flex cursor-pointer list-none items-center gap-2 p-3 font-semibold"><Menu className="size-5" aria-hidden />Anvil · {current.name}</summary>
-            <div className="border-t">{sidebar}</div>
-          </details>
+          <MobileMenu title={`Anvil · ${current.name}`}>{sidebar}</MobileMenu>
           <main className="mx-auto w-full max-w-6xl flex-1 p-4 md:p-8">{children}</main>
         </div>
       </div>

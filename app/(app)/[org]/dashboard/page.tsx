@@ -45,7 +45,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
         <QuickLink href={`/${org}/settings/members`} icon={<Users className="size-5" aria-hidden />} title="Members" text="Invite your team with a role." />
         <QuickLink href={`/${org}/settings/api-keys`} icon={<KeyRound className="size-5" aria-hidden />} title="API keys" text="Log from scripts, SDKs and agents." />
         <Card>
-          <CardHeader><CardTitle className="text-base">GPU utilization</CardTitle><CardDescription>No GPU pools are configured: pools, quotas and utilization charts arrive with the scheduler (S1).</CardDescription></CardHeader>
+          <CardHeader><CardTitle className="text-base">GPU utilization</CardTitle><CardDescription>No GPU pools are configured: pools, quotas and utilization charts arrive with the scheduler.</CardDescription></CardHeader>
         </Card>
       </div>
     </div>

@@ -13,7 +13,7 @@ export default async function OrgSettingsPage({ params }: { params: Promise<{ or
         <CardDescription>URL name <span className="font-mono">{me.slug}</span> · your role: {me.role}</CardDescription>
       </CardHeader>
       <CardContent className="text-sm text-muted-foreground">
-        Quotas, GPU pools and budgets are not built yet; they arrive with the scheduler (S1–S4).
+        Quotas, GPU pools and budgets are not built yet; they arrive with the scheduler.
       </CardContent>
     </Card>
   );

@@ -4,9 +4,9 @@ export const metadata = { title: "Simulation" };
 
 export default function SimulationPage() {
   return <NotBuiltYet title="Simulation" summary="Test policies and models in environments, scenarios and red-team suites." planned={[
-    "Built-in and remote Gymnasium-shaped environments with versioned specs (E1)",
-    "Scenario templates: parameter matrix × seeds × perturbations (E2) and simulation runs with per-episode metrics (E3)",
-    "LLM evaluation and red teaming with assertions and adversarial plugins, fully self-hosted (E4)",
-    "Safety reports with confidence intervals and regression gates for pipelines and canaries (E5, E6)",
+    "Built-in and remote Gymnasium-shaped environments with versioned specs",
+    "Scenario templates: parameter matrix × seeds × perturbations and simulation runs with per-episode metrics",
+    "LLM evaluation and red teaming with assertions and adversarial plugins, fully self-hosted",
+    "Safety reports with confidence intervals and regression gates for pipelines and canaries",
   ]} />;
 }

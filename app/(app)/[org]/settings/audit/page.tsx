@@ -26,16 +26,22 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         <Button type="submit" variant="outline">Filter</Button>
       </form>
       <div className="overflow-x-auto rounded-lg border">
-        <Table>
-          <TableHeader><TableRow><TableHead>When</TableHead><TableHead>Actor</TableHead><TableHead>Action</TableHead><TableHead>Target</TableHead><TableHead>Details</TableHead></TableRow></TableHeader>
+        {/* Fixed layout: long actors and details wrap or truncate instead of widening the page. */}
+        <Table className="table-fixed">
+          <TableHeader>
+            <TableRow>
+              <TableHead className="w-28 sm:w-44">When</TableHead><TableHead>Actor</TableHead><TableHead className="w-32 sm:w-36">Action</TableHead>
+              <TableHead className="hidden w-32 md:table-cell">Target</TableHead><TableHead className="hidden lg:table-cell">Details</TableHead>
+            </TableRow>
+          </TableHeader>
           <TableBody>
             {items.map((e) => (
               <TableRow key={e.id}>
-                <TableCell className="font-mono text-xs whitespace-nowrap">{formatDateTime(e.at)}</TableCell>
-                <TableCell className="text-xs">{e.actorLabel}</TableCell>
-                <TableCell className="font-mono text-xs">{e.action}</TableCell>
-                <TableCell className="font-mono text-xs">{e.targetType}{e.targetId ? `:${e.targetId.slice(0, 8)}` : ""}</TableCell>
-                <TableCell className="max-w-xs truncate font-mono text-xs text-muted-foreground">{JSON.stringify(e.details)}</TableCell>
+                <TableCell className="font-mono text-xs whitespace-normal">{formatDateTime(e.at)}</TableCell>
+                <TableCell className="text-xs break-all whitespace-normal">{e.actorLabel}</TableCell>
+                <TableCell className="font-mono text-xs break-all whitespace-normal">{e.action}</TableCell>
+                <TableCell className="hidden font-mono text-xs md:table-cell">{e.targetType}{e.targetId ? `:${e.targetId.slice(0, 8)}` : ""}</TableCell>
+                <TableCell className="hidden truncate font-mono text-xs text-muted-foreground lg:table-cell" title={JSON.stringify(e.details)}>{JSON.stringify(e.details)}</TableCell>
               </TableRow>
             ))}
           </TableBody>

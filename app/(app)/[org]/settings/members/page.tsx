@@ -29,7 +29,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         </Card>
       ) : null}
       <div className="overflow-x-auto rounded-lg border">
-        <Table className="min-w-[36rem]">
+        <Table>
           <TableHeader>
             <TableRow>
               <TableHead>Member</TableHead><TableHead>Role</TableHead>

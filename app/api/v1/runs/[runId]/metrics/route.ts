@@ -3,7 +3,7 @@ import { requireRun } from "@/server/api/rest/principal";
 import { metricBatchSchema } from "@/server/tracking/metric-input";
 import { ingestMetrics, queryMetricSeries } from "@/server/tracking/metrics";
 
-/** Batch ingestion (X2); a replayed batch inserts nothing. */
+/** Batch ingestion; a replayed batch inserts nothing. */
 export const POST = restRoute<{ runId: string }>(async ({ req, db, principal, params }) => {
   const run = await requireRun(db, principal, params.runId, "run:update");
   const batch = metricBatchSchema.parse(await readJson(req));

@@ -1,32 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, ORG_SLUG, SCREENS_DIR, signIn } from "./fixtures";
 
-/**
- * The first ten minutes of a new installation: the setup page creates the first admin and
- * organization, then the Iris example trains live (logs, growing charts) and leaves a model.
- * Serial: the second test needs the account the first one creates.
- */
-test.describe.configure({ mode: "serial" });
-
-test("first visit to an empty installation runs setup and lands on the dashboard", async ({ page }) => {
-  await page.goto("/");
-  await page.waitForURL("**/setup");
-  await expect(page.getByText("Set up Anvil").first()).toBeVisible();
-
-  await page.locator("#name").fill(ADMIN.name);
-  await page.locator("#email").fill(ADMIN.email);
-  await page.locator("#password").fill(ADMIN.password);
-  await page.locator("#orgName").fill(ADMIN.orgName);
-  await page.getByRole("button", { name: "Create admin account" }).click();
-
-  await page.waitForURL(`**/${ORG_SLUG}/dashboard`);
-  await expect(page.locator("aside").getByRole("link", { name: "Training" })).toBeVisible();
-  await page.screenshot({ path: `${SCREENS_DIR}/01-dashboard-after-setup.png`, fullPage: true });
-
-  // Setup is one-off: the page now sends people to sign in.
-  await page.goto("/setup");
-  await page.waitForURL(/\/login(\?|$)/);
-});
+/** The Iris example trains live (logs, growing charts) and leaves a model; the log panel's edges. */
 
 test("the Iris example trains live: streamed logs, growing loss chart, success, model artifact", async ({ page }) => {
   const org = await signIn(page, ADMIN.email, ADMIN.password);
@@ -98,10 +73,6 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
 });
 
 test("when a watched run ends, its log lines are still shown once", async ({ page }) => {
-  // KNOWN APP BUG (components/training/log-stream.tsx): when the run ends, the page refresh
-  // flips `active`, the effect opens a new EventSource from cursor 0 but keeps the old text,
-  // so every line appears twice. Remove this marker once fixed (Playwright then reports it).
-
   const org = await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/${org}/training/new`);
   await page.getByRole("button", { name: "Submit job" }).click();
@@ -127,11 +98,6 @@ test("when a watched run ends, its log lines are still shown once", async ({ pag
 });
 
 test("a job page opened mid-run follows the live tail of the logs", async ({ page }) => {
-  // KNOWN APP BUG (components/training/log-stream.tsx): "follow the tail" is decided after the
-  // new text is rendered (scrollHeight - scrollTop - clientHeight < 80), so any update taller
-  // than ~4 lines, such as the backlog delivered when the page connects mid-run, stops it for
-  // good and the newest lines stay out of view. Remove this marker once fixed.
-
   const org = await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/${org}/training/new`);
   await page.locator("#hyperparameters").fill("epochs = 100\nlr = 0.5\nhidden = 0\nseed = 42\nepoch_delay_ms = 100");
