@@ -1,11 +1,23 @@
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
 
-/** Wrapped in a horizontally scrolling container so wide tables don't break small screens. */
-export function Table({ className, ...props }: ComponentProps<"table">) {
+/**
+ * Wrapped in a horizontally scrolling container so wide tables don't break small screens.
+ * `stackOnPhone`: below 640 px each row becomes a wrapped block of its cells (the header
+ * hidden), for tables whose cells say what they are — no sideways scrolling on a phone.
+ */
+export function Table({ className, stackOnPhone = false, ...props }: ComponentProps<"table"> & { stackOnPhone?: boolean }) {
   return (
     <div data-slot="table-container" className="relative w-full overflow-x-auto">
-      <table data-slot="table" className={cn("w-full caption-bottom text-sm", className)} {...props} />
+      <table
+        data-slot="table"
+        className={cn(
+          "w-full caption-bottom text-sm",
+          stackOnPhone && "max-sm:[&_thead]:hidden max-sm:[&_tr]:flex max-sm:[&_tr]:flex-wrap max-sm:[&_tr]:items-center max-sm:[&_tr]:gap-x-2 max-sm:[&_tr]:py-2 max-sm:[&_td]:block max-sm:[&_td]:py-1 max-sm:[&_td]:whitespace-normal",
+          className,
+        )}
+        {...props}
+      />
     </div>
   );
 }

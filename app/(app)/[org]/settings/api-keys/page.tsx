@@ -30,16 +30,16 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
       </Card>
       {keys.length === 0 ? <EmptyState icon={KeyRound} title="No API keys" description="Create one above to log metrics from scripts or let an agent submit jobs." /> : (
         <div className="overflow-x-auto rounded-lg border">
-          <Table>
+          <Table stackOnPhone>
             <TableHeader><TableRow><TableHead>Name</TableHead><TableHead>Key</TableHead><TableHead>Role</TableHead><TableHead>Acts for</TableHead><TableHead>Last used</TableHead><TableHead className="text-right">Status</TableHead></TableRow></TableHeader>
             <TableBody>
               {keys.map((k) => (
                 <TableRow key={k.id}>
-                  <TableCell className="font-medium">{k.name}</TableCell>
+                  <TableCell className="font-medium break-all whitespace-normal max-sm:w-full">{k.name}</TableCell>
                   <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
                   <TableCell>{k.role}</TableCell>
                   <TableCell className="text-xs">{k.service ? <span title="Belongs to the organization: keeps working whoever leaves">organization (service key)</span> : k.createdByEmail ?? "a former member"}</TableCell>
-                  <TableCell className="text-xs text-muted-foreground">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</TableCell>
+                  <TableCell className="text-xs text-muted-foreground">{k.lastUsedAt ? `used ${formatDateTime(k.lastUsedAt)}` : "never used"}</TableCell>
                   <TableCell className="text-right">
                     {k.revokedAt ? <span className="text-xs text-muted-foreground">revoked</span> : can(me.role, "apiKey:delete") && mayRevokeKey(me.role, userId, k) ? (
                       <ConfirmSubmit action={revokeApiKeyAction.bind(null, org, k.id)} title={`Revoke “${k.name}”?`} confirmLabel="Revoke key"

@@ -29,7 +29,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         </Card>
       ) : null}
       <div className="overflow-x-auto rounded-lg border">
-        <Table>
+        <Table stackOnPhone>
           <TableHeader>
             <TableRow>
               <TableHead>Member</TableHead><TableHead>Role</TableHead>
@@ -42,7 +42,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
               const host = m.role === "admin" || m.grants.includes("host:execute");
               return (
                 <TableRow key={m.userId}>
-                  <TableCell><p className="font-medium">{m.name ?? m.email}</p><p className="text-xs text-muted-foreground">{m.email}</p></TableCell>
+                  <TableCell className="max-sm:w-full"><p className="font-medium">{m.name ?? m.email}</p><p className="text-xs text-muted-foreground">{m.email}</p></TableCell>
                   <TableCell>
                     {manage ? (
                       <form action={changeRoleAction.bind(null, org, m.userId)} className="flex items-center gap-2">
@@ -52,6 +52,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
                     ) : m.role}
                   </TableCell>
                   <TableCell className="text-sm">
+                    <span className="text-xs text-muted-foreground sm:hidden">Commands on this machine: </span>
                     {m.role === "admin" ? <span className="text-muted-foreground">yes (admin)</span> : manage ? (
                       <form action={setHostAccessAction.bind(null, org, m.userId, !host)} className="flex items-center gap-2">
                         <span>{host ? "allowed" : "no"}</span>
@@ -73,12 +74,12 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
             })}
             {invitations.map((i) => (
               <TableRow key={i.id}>
-                <TableCell>
+                <TableCell className="max-sm:w-full">
                   <p className="font-medium">{i.email}</p>
                   <p className="text-xs text-muted-foreground">{i.expiresAt ? `invited — link valid until ${formatDateTime(i.expiresAt)}` : "invited — make a new link to send"}</p>
                 </TableCell>
                 <TableCell>{i.role}</TableCell>
-                <TableCell />
+                <TableCell className="max-sm:hidden" />
                 {manage ? (
                   <TableCell className="text-right">
                     <div className="flex flex-col items-end gap-2 sm:flex-row sm:justify-end">
