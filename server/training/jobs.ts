@@ -19,6 +19,8 @@ import { findTemplate } from "./templates";
 export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: SubmitJobInput) {
   const template = input.template ? findTemplate(input.template) : undefined;
   if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
+  // A template runs its own command; anything else would slip a command past the check below.
+  if (template && input.command) throw new ValidationError("Choose a template or a command, not both");
   if (!template && input.executor === "local" && !can(org.role, "host:execute", org.grants)) {
     throw new ForbiddenError("Running your own commands on this machine needs the admin role or an admin's permission (Settings → Members); templates are open to you");
   }
