@@ -70,6 +70,7 @@ test("a viewer invited by link signs up into the organization and can watch jobs
     await page.locator("#member-role").selectOption("viewer");
     await page.getByRole("button", { name: "Add member" }).click();
     await expect(page.getByText(`${viewer.email} has no account yet. Send them this link`)).toBeVisible();
+    await expect(page.getByText("Each invitation is a one-time link")).toBeVisible();
     const link = page.getByTestId("invitation-link");
     await expect(link).toContainText("/invite/");
     invitation = (await link.textContent())!;
@@ -83,7 +84,7 @@ test("a viewer invited by link signs up into the organization and can watch jobs
     await expect(page.getByText("open an invitation link")).toBeVisible();
   });
 
-  await test.step("viewer opens the link, creates an account and lands in the organization", async () => {
+  await test.step("viewer opens the link, creates an account and lands in the organization (the link is used up)", async () => {
     await page.goto(invitation);
     await expect(page.getByText(`Join ${ADMIN_ORG_NAME}`)).toBeVisible();
     await page.getByRole("link", { name: "Create an account and join" }).click();
@@ -91,10 +92,11 @@ test("a viewer invited by link signs up into the organization and can watch jobs
     await page.locator("#email").fill(viewer.email);
     await page.locator("#password").fill(viewer.password);
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/invite\//);
-    await page.getByRole("button", { name: `Join ${ADMIN_ORG_NAME}` }).click();
     await page.waitForURL(`**/${org}/dashboard`);
     await expect(page.getByText("you are viewer")).toBeVisible();
+    await page.goto(invitation);
+    await expect(page.getByText("This invitation link does not work")).toBeVisible();
+    await page.goto(`/${org}/dashboard`);
   });
 
   await test.step("viewer sees the jobs but no New training job link", async () => {

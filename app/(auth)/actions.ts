@@ -49,20 +49,21 @@ export async function setupAction(_prev: FormState, form: FormData): Promise<For
 
 const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
 
-/** Creates the account and signs in; arriving from an invitation link, also joins that organization. */
+/** Creates the account and signs in; arriving from an invitation link, also joins that organization (one step). */
 export async function signupAction(_prev: FormState, form: FormData): Promise<FormState> {
   const values = { name: text(form, "name"), email: text(form, "email") };
   const invitationToken = text(form, "invite") || undefined;
   const parsed = signupSchema.safeParse({ ...values, password: text(form, "password") });
   if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error.issues), values };
+  let joined: { orgSlug: string } | null;
   try {
-    await signUp(await getDb(), { ...parsed.data, invitationToken });
+    joined = (await signUp(await getDb(), { ...parsed.data, invitationToken })).joined;
   } catch (err) {
     if (err instanceof DomainError) return { error: err.message, values };
     throw err;
   }
   await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
-  redirect(invitationToken ? `/invite/${encodeURIComponent(invitationToken)}` : "/");
+  redirect(joined ? `/${joined.orgSlug}/dashboard` : "/");
 }
 
 /** The invitation page's button: joins and lands in the organization. */

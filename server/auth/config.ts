@@ -76,7 +76,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         user.id = stored.id;
         return true;
       } catch (err) {
-        return err instanceof ForbiddenError && err.message.includes("does not confirm") ? "/login?error=OAuthAccountNotLinked" : "/login?error=AccessDenied";
+        return err instanceof ForbiddenError && err.message.includes("could not be confirmed") ? "/login?error=OAuthAccountNotLinked" : "/login?error=AccessDenied";
       }
     },
     async jwt({ token, user }) {

@@ -63,7 +63,7 @@ export async function findInvitation(db: DbOrTx, token: string) {
 }
 
 /** Joins the signed-in user to the invitation's organization; the link works once. */
-export async function acceptInvitation(db: Db, input: { token: string; userId: string; actor: Actor }) {
+export async function acceptInvitation(db: DbOrTx, input: { token: string; userId: string; actor: Actor }) {
   return db.transaction(async (tx) => {
     const invite = await findInvitation(tx, input.token);
     if (!invite) throw new NotFoundError("Invitation (the link is wrong, used or expired)");

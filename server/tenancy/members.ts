@@ -25,20 +25,19 @@ export async function listMembers(db: Db, orgId: string) {
 }
 
 /**
- * Adds a member by email. An existing account joins at once; anyone else gets an invitation
- * whose one-time link the caller hands over (copied, or e-mailed when SMTP is configured).
+ * Invites someone by e-mail: a one-time link the caller hands over (copied, or e-mailed when
+ * SMTP is configured). Even an existing account joins only through the link, because nobody
+ * proved that the account registered under that address belongs to the person meant.
  */
 export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { email: string; role: Role }) {
   return db.transaction(async (tx) => {
     const user = await findUserByEmail(tx, input.email);
     if (user) {
-      const inserted = await tx.insert(memberships).values({ orgId: org.id, userId: user.id, role: input.role }).onConflictDoNothing().returning();
-      if (inserted.length === 0) throw new ConflictError(`${input.email} is already a member of ${org.name}`);
-      await recordAudit(tx, { orgId: org.id, actor, action: "member.add", targetType: "user", targetId: user.id, details: { email: input.email, role: input.role } });
-      return { status: "added" as const, token: null };
+      const [member] = await tx.select().from(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, user.id)));
+      if (member) throw new ConflictError(`${input.email} is already a member of ${org.name}`);
     }
     const token = await createInvitation(tx, org, actor, input);
-    return { status: "invited" as const, token };
+    return { status: "invited" as const, hasAccount: user !== null, token };
   });
 }
 

@@ -19,19 +19,17 @@ export type ThrottleKeys = { account: string; address: string | null };
 
 const keysOf = (k: ThrottleKeys) => [`account:${k.account.toLowerCase()}`, ...(k.address ? [`address:${k.address}`] : [])];
 
-/** Minutes until sign-in is allowed again for this account or address; 0 when it is allowed. */
-export async function lockedMinutes(db: DbOrTx, keys: ThrottleKeys): Promise<number> {
-  const rows = await db.select({ wait: sql<number>`ceil(extract(epoch from (${signInThrottle.lockedUntil} - now())) / 60)::int` })
-    .from(signInThrottle)
-    .where(sql`${inArray(signInThrottle.key, keysOf(keys))} and ${signInThrottle.lockedUntil} > now()`);
-  return rows.reduce((max, r) => Math.max(max, r.wait), 0);
-}
-
-export async function recordFailedSignIn(db: DbOrTx, keys: ThrottleKeys): Promise<void> {
+/**
+ * Counts a sign-in attempt before the password is checked, so parallel guesses cannot all slip
+ * past the limit: each one is counted atomically, and the attempt over the limit is refused.
+ * Returns the minutes to wait (0: go ahead and check the password).
+ */
+export async function countSignInAttempt(db: DbOrTx, keys: ThrottleKeys): Promise<number> {
+  let wait = 0;
   for (const key of keysOf(keys)) {
     const limit = key.startsWith("account:") ? THROTTLE.perAccount : THROTTLE.perAddress;
     // One statement: start a new window when the old one is over, count, lock at the limit.
-    await db.execute(sql`
+    const [row] = (await db.execute(sql`
       insert into sign_in_throttle as t (key, failures, window_started_at)
       values (${key}, 1, now())
       on conflict (key) do update set
@@ -39,11 +37,17 @@ export async function recordFailedSignIn(db: DbOrTx, keys: ThrottleKeys): Promis
         window_started_at = case when t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) then now() else t.window_started_at end,
         locked_until = case
           when (case when t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) then 1 else t.failures + 1 end) >= ${limit}
-          then now() + make_interval(mins => ${THROTTLE.lockMinutes}) else t.locked_until end`);
+          then greatest(t.locked_until, now() + make_interval(mins => ${THROTTLE.lockMinutes})) else t.locked_until end
+      returning failures, ceil(extract(epoch from (locked_until - now())) / 60)::int as wait`)) as unknown as Array<{ failures: number; wait: number | null }>;
+    if (row.failures > limit && (row.wait ?? 0) > 0) wait = Math.max(wait, row.wait ?? 0);
   }
+  return wait;
 }
 
-/** A successful sign-in clears the account's count (not the address's: one success proves little). */
+/** A right password: the account's count starts over, and this attempt no longer counts for the address. */
 export async function recordSuccessfulSignIn(db: DbOrTx, keys: ThrottleKeys): Promise<void> {
   await db.delete(signInThrottle).where(inArray(signInThrottle.key, [`account:${keys.account.toLowerCase()}`]));
+  if (keys.address) {
+    await db.execute(sql`update sign_in_throttle set failures = greatest(failures - 1, 0) where key = ${`address:${keys.address}`}`);
+  }
 }

@@ -5,8 +5,8 @@ import { hashPassword, verifyPassword } from "@/server/auth/secrets";
 import { ConflictError, ForbiddenError } from "@/server/errors";
 import { env } from "@/server/env";
 import { recordAudit } from "./audit";
-import { findInvitation } from "./invitations";
-import { lockedMinutes, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
+import { acceptInvitation, findInvitation } from "./invitations";
+import { countSignInAttempt, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { createOrganization } from "./organizations";
 
 /** Serialises every way of creating the first account (setup page, ANVIL_INIT_*). */
@@ -52,7 +52,12 @@ export async function signUp(db: Db, input: { name: string; email: string; passw
   return db.transaction(async (tx) => {
     if (await findUserByEmail(tx, input.email)) throw new ConflictError("An account with that email already exists");
     const [user] = await tx.insert(users).values({ name: input.name, email: input.email, passwordHash }).returning();
-    return user;
+    // Arriving by an invitation link, the account and the membership are made together: the link
+    // is used up by this sign-up, so it cannot make a second account while sign-up is disabled.
+    const joined = input.invitationToken
+      ? await acceptInvitation(tx, { token: input.invitationToken, userId: user.id, actor: { kind: "user", userId: user.id, label: user.email } })
+      : null;
+    return { ...user, joined };
   });
 }
 
@@ -70,13 +75,10 @@ export type PasswordSignIn =
 /** Email + password sign-in behind the per-account and per-address throttle. */
 export async function signInWithPassword(db: Db, input: { email: string; password: string; address: string | null }): Promise<PasswordSignIn> {
   const keys = { account: input.email, address: input.address };
-  const minutes = await lockedMinutes(db, keys);
+  const minutes = await countSignInAttempt(db, keys);
   if (minutes > 0) return { ok: false, reason: "throttled", minutes };
   const user = await verifyCredentials(db, input.email, input.password);
-  if (!user) {
-    await recordFailedSignIn(db, keys);
-    return { ok: false, reason: "wrong" };
-  }
+  if (!user) return { ok: false, reason: "wrong" };
   await recordSuccessfulSignIn(db, keys);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }
@@ -100,8 +102,10 @@ export async function upsertOAuthUser(db: Db, input: OAuthProfile) {
       .where(and(eq(authAccounts.provider, input.provider), eq(authAccounts.providerAccountId, input.providerAccountId)));
     if (linked) return linked.user;
     let user = await findUserByEmail(tx, input.email);
-    if (user && !input.emailVerified) {
-      throw new ForbiddenError(`An account for ${input.email} exists, and ${input.provider} does not confirm that the address is verified; sign in with your password`);
+    // Linking by address needs both sides verified: the provider's claim, and our account's own
+    // (a password sign-up never proved its address — someone could have registered it first).
+    if (user && !(input.emailVerified && (user.emailVerified !== null || user.passwordHash === null))) {
+      throw new ForbiddenError(`An account for ${input.email} exists, and its address could not be confirmed as the same person's; sign in with your password`);
     }
     if (!user) {
       if (env.ANVIL_DISABLE_SIGNUP === "true") throw new ForbiddenError("Sign-up is disabled on this server; ask an admin for an invitation link");

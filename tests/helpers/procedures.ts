@@ -23,7 +23,8 @@ export function invoke(caller: unknown, name: string, input: unknown): Promise<u
 type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; entries?: Record<string, string>; options?: z.ZodType[]; in?: z.ZodType; left?: z.ZodType; right?: z.ZodType; element?: z.ZodType };
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-const VALID_STRINGS: Record<string, string> = { email: "someone@example.com", name: "probe", template: "iris-softmax", command: "true", token: "x".repeat(43) };
+// `command` empty: the sample job uses its template, and a template with a command is refused.
+const VALID_STRINGS: Record<string, string> = { email: "someone@example.com", name: "probe", template: "iris-softmax", command: "", token: "x".repeat(43) };
 
 /**
  * A valid input built from field names: `org` → the given slug, id fields → `ids[field]` (an

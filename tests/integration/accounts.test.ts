@@ -12,20 +12,27 @@ const oauth = (email: string, over: Partial<Parameters<typeof upsertOAuthUser>[1
 });
 
 describe("accounts follow what providers and members assert", () => {
-  it("links an OAuth identity to an existing account only when the provider says the e-mail is verified", async () => {
+  it("links an OAuth identity to an existing account only when both the provider and the account verified the e-mail", async () => {
     await createOrgWithAdmin(); // set-up done
     const db = await getDb();
-    const email = `victim-${unique()}@example.com`;
-    const victim = await signUp(db, { name: "Victim", email, password: "correct-horse-9" });
+    const email = `owner-${unique()}@example.com`;
+    const owner = await upsertOAuthUser(db, oauth(email, { emailVerified: true, provider: "google", providerAccountId: `g-${unique()}` }));
+    // Another provider that does not assert the address is verified cannot join that account…
     await expect(upsertOAuthUser(db, oauth(email))).rejects.toMatchObject({ kind: "FORBIDDEN" });
-    expect(await db.select().from(authAccounts).where(eq(authAccounts.userId, victim.id))).toHaveLength(0);
+    expect(await db.select().from(authAccounts).where(eq(authAccounts.userId, owner.id))).toHaveLength(1);
+    // …one that does, can.
     const verified = await upsertOAuthUser(db, oauth(email, { emailVerified: true, providerAccountId: "sub-verified" }));
-    expect(verified.id).toBe(victim.id);
+    expect(verified.id).toBe(owner.id);
     // Once linked, that provider account signs in as its user whatever e-mail it reports later.
-    expect((await upsertOAuthUser(db, oauth(`changed-${unique()}@example.com`, { providerAccountId: "sub-verified" }))).id).toBe(victim.id);
+    expect((await upsertOAuthUser(db, oauth(`changed-${unique()}@example.com`, { providerAccountId: "sub-verified" }))).id).toBe(owner.id);
+    // A password sign-up never proved its address (anyone could have registered it first):
+    // not even a verified provider claim links to it.
+    const squatted = `squatted-${unique()}@example.com`;
+    await signUp(db, { name: "Squatter", email: squatted, password: "correct-horse-9" });
+    await expect(upsertOAuthUser(db, oauth(squatted, { emailVerified: true }))).rejects.toMatchObject({ kind: "FORBIDDEN" });
     // A new address makes a new account, unverified.
     const fresh = await upsertOAuthUser(db, oauth(`fresh-${unique()}@example.com`));
-    expect(fresh.id).not.toBe(victim.id);
+    expect(fresh.id).not.toBe(owner.id);
     expect((await db.select().from(users).where(eq(users.id, fresh.id)))[0].emailVerified).toBeNull();
   });
 
@@ -50,6 +57,16 @@ describe("accounts follow what providers and members assert", () => {
     await signUp(db, { name: "O", email: other, password: "correct-horse-8" });
     expect(await signInWithPassword(db, { email: other, password: "correct-horse-8", address: sprayer })).toMatchObject({ reason: "throttled" });
     expect((await signInWithPassword(db, { email: other, password: "correct-horse-8", address: "10.2.2.2" })).ok).toBe(true);
+  });
+
+  it("counts parallel guesses before checking them: at most the limit are tried", async () => {
+    await createOrgWithAdmin();
+    const db = await getDb();
+    const email = `burst-${unique()}@example.com`;
+    await signUp(db, { name: "B", email, password: "correct-horse-6" });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => signInWithPassword(db, { email, password: `guess-${i}-guess`, address: null })));
+    expect(results.filter((r) => !r.ok && r.reason === "wrong")).toHaveLength(THROTTLE.perAccount);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(40 - THROTTLE.perAccount);
   });
 });
 

@@ -23,7 +23,7 @@ describe("first start", () => {
 });
 
 describe("members", () => {
-  it("adds existing users at once and invites others through a one-time link, not by their e-mail", async () => {
+  it("invites through a one-time link, never by e-mail address alone — existing accounts included", async () => {
     const t = await createOrgWithAdmin();
     const admin = await callerFor(t.adminId);
     const email = `new-${unique()}@example.com`;
@@ -33,6 +33,10 @@ describe("members", () => {
     // Signing up with the invited address grants nothing by itself.
     const squatter = await signUp(t.db, { name: "Squatter", email, password: "correct-horse-3" });
     expect(await (await callerFor(squatter.id)).organizations.mine()).toEqual([]);
+    // Adding an address that has an account is an invitation too: that account may not be theirs.
+    const existing = await signUp(t.db, { name: "Existing", email: `existing-${unique()}@example.com`, password: "correct-horse-4" });
+    expect(await admin.members.add({ org: t.slug, email: existing.email, role: "user" })).toMatchObject({ status: "invited", hasAccount: true });
+    expect(await (await callerFor(existing.id)).organizations.mine()).toEqual([]);
     // The link does, once, for whoever holds it.
     const holder = await addUser(t.db, (await createOrgWithAdmin()).orgId, "user");
     const asHolder = await callerFor(holder.id);

@@ -24,11 +24,11 @@ export async function addMemberAction(org: string, _prev: FormState, form: FormD
   return attempt(async (): Promise<FormState> => {
     const result = await (await serverApi()).members.add({ org, email: values.email, role: values.role as Role });
     revalidatePath(`/${org}/settings/members`);
-    if (!result.token) return { ok: true, result: { message: `${values.email} was added as ${values.role}.` } };
+    const who = result.hasAccount ? `${values.email} has an account: they sign in and accept.` : `${values.email} has no account yet.`;
     return {
       ok: true,
       result: {
-        message: `${values.email} has no account yet. Send them this link: it works once, for 7 days, and lets whoever opens it join as ${values.role}.`,
+        message: `${who} Send them this link: it works once, for 7 days, and lets whoever opens it join as ${values.role}.`,
         link: invitationPath(result.token),
       },
     };

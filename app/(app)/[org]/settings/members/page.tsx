@@ -24,7 +24,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
       <ErrorBanner message={error} />
       {can(me.role, "member:create") ? (
         <Card>
-          <CardHeader><CardTitle className="text-base">Add a member</CardTitle><CardDescription>Someone with an account joins at once; anyone else gets an invitation link to send them.</CardDescription></CardHeader>
+          <CardHeader><CardTitle className="text-base">Add a member</CardTitle><CardDescription>Each invitation is a one-time link to send them; whoever opens it joins with the role you choose.</CardDescription></CardHeader>
           <CardContent><AddMemberForm org={org} /></CardContent>
         </Card>
       ) : null}
