@@ -39,6 +39,8 @@ const schema = z.object({
   ANVIL_INIT_API_KEY: z.string().regex(/^anv_[A-Za-z0-9_-]{32,200}$/, "must be an Anvil key: 'anv_' then at least 32 of A-Z a-z 0-9 _ - (e.g. anv_$(openssl rand -hex 24))").optional(),
   /** Extra variable names a local job may inherit from the app (comma-separated), e.g. HF_HOME. */
   ANVIL_JOB_ENV_ALLOW: z.string().optional(),
+  /** Directories a sandboxed local job may write besides its workspace (comma-separated absolute paths). */
+  ANVIL_JOB_WRITABLE_PATHS: z.string().optional(),
   ANVIL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 }).superRefine((v, ctx) => {
   const init = ["ANVIL_INIT_ORG", "ANVIL_INIT_ADMIN_EMAIL", "ANVIL_INIT_ADMIN_PASSWORD"] as const;

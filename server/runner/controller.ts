@@ -20,6 +20,8 @@ export interface RunnerOptions {
   installId: string;
   appUrl: string;
   localMaxConcurrent: number;
+  /** After this long without any runner announcing a placement, its runs may be taken over. */
+  placementTimeoutSeconds: number;
   faultPoint?: (point: FaultPoint) => void | Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { runs } from "@/server/db/schema";
+import { runnerPlacements, runs } from "@/server/db/schema";
 import { TERMINAL_REMOTE_STATES, type CallOptions, type Executor, type JobSpec, type RemoteStatus } from "@/server/executors/types";
 import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
@@ -22,12 +22,17 @@ const LOCAL_SLOTS_LOCK = 7_304_112_003;
 const LOG_READS_WHILE_RUNNING = 8;
 const LOG_READS_TO_DRAIN = 400;
 
+const myPlacements = (opts: RunnerOptions) => Object.values(opts.executors).map((e) => e.placement).filter((p): p is string => p !== null);
+
 export const runController: Controller<typeof runs> = {
   lifecycle: runLifecycle,
-  // Local runs are observed only from the host and data directory that started them.
+  // Local runs are observed only from the host and data directory that started them — unless no
+  // runner has announced that placement for a while: then its host is gone and anyone may act.
   claimFilter: (opts) => {
-    const placements = Object.values(opts.executors).map((e) => e.placement).filter((p): p is string => p !== null);
-    return placements.length > 0 ? or(isNull(runs.placement), sql`${runs.placement} in ${placements}`) : isNull(runs.placement);
+    const mine = myPlacements(opts);
+    const abandoned = sql`not exists (select 1 from ${runnerPlacements} p where p.placement = ${runs.placement}
+      and p.seen_at > now() - make_interval(secs => ${opts.placementTimeoutSeconds}))`;
+    return or(isNull(runs.placement), ...(mine.length > 0 ? [sql`${runs.placement} in ${mine}`] : []), abandoned);
   },
   reconcile: (db, opts, row, signal) => new RunStep(db, opts, { ...row }, signal).reconcile(),
 };
@@ -47,6 +52,9 @@ class RunStep {
 
   async reconcile(): Promise<void> {
     const { run, executor } = this;
+    if (run.placement && !myPlacements(this.opts).includes(run.placement)) {
+      if (!(await this.takeOver(run.placement))) return;
+    }
     if (run.status === "QUEUED") {
       if (run.desiredState === "CANCEL") return void (await this.move("CANCELLED", "cancelled before it started", { statusMessage: "Cancelled" }));
       if (!executor) return void (await this.move("FAILED", `unknown executor "${run.executor}"`, { statusMessage: `Unknown executor "${run.executor}"` }));
@@ -89,6 +97,24 @@ class RunStep {
       if (!(await this.move("RUNNING", "process started", { statusMessage: null, ...(startedAt ? { startedAt } : {}) }))) return;
     }
     await this.release(this.opts.pollMs);
+  }
+
+  /**
+   * A run placed where no runner has answered for a while. Our own data directory seen from a
+   * new boot or namespace: adopt it (the executor will say whether the job still lives). Anything
+   * else: its host is gone, so the job counts as lost (retried, or ended, as the policy says).
+   */
+  private async takeOver(placement: string): Promise<boolean> {
+    const local = this.executor?.placement;
+    const sameDataDir = local && placement.split(":").slice(0, 2).join(":") === local.split(":").slice(0, 2).join(":");
+    if (sameDataDir) return this.fencedUpdate({ placement: local });
+    const minutes = Math.round(this.opts.placementTimeoutSeconds / 60);
+    if (this.run.desiredState === "CANCEL") {
+      await this.move("CANCELLED", "its host stopped answering", { statusMessage: `Cancelled here; its host has not answered for ${minutes} min, so the job may still be running there` });
+      return false;
+    }
+    await this.finish({ state: "LOST", message: `no runner has answered for the host that ran it in ${minutes} min` });
+    return false;
   }
 
   /** The remote job ended: a final status, or a retry under a new attempt when the policy allows. */

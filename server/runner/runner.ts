@@ -1,6 +1,8 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { runnerPlacements } from "@/server/db/schema";
 import { log } from "@/server/log";
 import type { Controller, RunnerOptions } from "./controller";
 import type { LifecycleTable } from "./lifecycle";
@@ -24,12 +26,21 @@ export class LeaseLostError extends Error {
  */
 export async function runOnce(db: Db, opts: RunnerOptions, controllers: Controller[] = CONTROLLERS): Promise<RunOnceResult> {
   const total: RunOnceResult = { claimed: 0, errors: 0 };
+  await announcePlacements(db, opts);
   for (const controller of controllers) {
     const rows = await controller.lifecycle.claimDue(db, { owner: opts.owner, leaseSeconds: opts.leaseSeconds, limit: opts.batchSize, where: controller.claimFilter?.(opts) });
     total.claimed += rows.length;
     total.errors += await work(db, opts, controller, rows);
   }
   return total;
+}
+
+/** "This runner can still observe these placements" (see runner_placements). */
+async function announcePlacements(db: Db, opts: RunnerOptions): Promise<void> {
+  const placements = Object.values(opts.executors).map((e) => e.placement).filter((p): p is string => p !== null);
+  if (placements.length === 0) return;
+  await db.insert(runnerPlacements).values(placements.map((placement) => ({ placement, seenAt: sql`now()` })))
+    .onConflictDoUpdate({ target: runnerPlacements.placement, set: { seenAt: sql`now()` } });
 }
 
 async function work<T extends LifecycleTable>(db: Db, opts: RunnerOptions, controller: Controller<T>, rows: Array<T["$inferSelect"]>): Promise<number> {

@@ -31,6 +31,7 @@ export function testRunnerOptions(overrides: Partial<RunnerOptions> = {}): Runne
     installId: "test",
     appUrl: "http://127.0.0.1:9",
     localMaxConcurrent: 4,
+    placementTimeoutSeconds: 600,
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { lifecycleTransitions, runs } from "@/server/db/schema";
+import { lifecycleTransitions, runnerPlacements, runs } from "@/server/db/schema";
 import type { LocalExecutor } from "@/server/executors/local/local-executor";
 import type { Executor } from "@/server/executors/types";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
@@ -47,6 +47,28 @@ describe("runner faults and races", () => {
     expect(after).toMatchObject({ status: "RUNNING", version: started.version, leaseOwner: null });
     await cancelJob(db, { id: started.orgId }, systemActor("test"), runId);
     await runUntil(runId, ["CANCELLED"], here, 15_000);
+  });
+
+  it("a run whose host stopped answering is taken over: counted as lost and retried elsewhere", async () => {
+    const { runId } = await submit("sleep 30", { maxRetries: 1 });
+    const here = testRunnerOptions();
+    const elsewhere = testRunnerOptions({ executors: { local: testLocalExecutor() }, placementTimeoutSeconds: 60 });
+    const started = await runUntil(runId, ["RUNNING"], here);
+    const db = await getDb();
+    await db.update(runs).set({ nextCheckAt: new Date(0), leaseOwner: null, leaseExpiresAt: null }).where(eq(runs.id, runId));
+    // Its host announced itself a minute ago: still someone else's.
+    await db.update(runnerPlacements).set({ seenAt: new Date(Date.now() - 30_000) }).where(eq(runnerPlacements.placement, started.placement!));
+    expect((await runOnce(db, elsewhere)).claimed).toBe(0);
+    // Silent for longer than the timeout: taken over, counted as lost, queued for a new attempt.
+    await db.update(runnerPlacements).set({ seenAt: new Date(Date.now() - 120_000) }).where(eq(runnerPlacements.placement, started.placement!));
+    expect((await runOnce(db, elsewhere)).claimed).toBe(1);
+    const [after] = await db.select().from(runs).where(eq(runs.id, runId));
+    expect(after).toMatchObject({ status: "QUEUED", attempt: 2, placement: null });
+    expect(after.statusMessage).toMatch(/no runner has answered for the host that ran it/);
+    // (The orphan on the silent host is left to it; here we stop our own copy of the story.)
+    const orphanDir = path.join((here.executors.local as LocalExecutor).runsDir, started.remoteId!);
+    process.kill(-(JSON.parse(fs.readFileSync(path.join(orphanDir, "pid.json"), "utf8")) as { jobPgid: number }).jobPgid, "SIGKILL");
+    await cancelJob(db, { id: started.orgId }, systemActor("test"), runId);
   });
 
   it("cancel racing completion: exactly one terminal status, and the cancel that committed first wins", async () => {
@@ -114,8 +136,9 @@ describe("runner faults and races", () => {
     const kill = async () => {
       const run = await runUntil(runId, ["RUNNING"], opts);
       const dir = path.join((opts.executors.local as LocalExecutor).runsDir, run.remoteId!);
-      const { pgid } = JSON.parse(fs.readFileSync(path.join(dir, "pid.json"), "utf8")) as { pgid: number };
-      process.kill(-pgid, "SIGKILL"); // the supervisor and its job vanish without a word
+      const { pgid, jobPgid } = JSON.parse(fs.readFileSync(path.join(dir, "pid.json"), "utf8")) as { pgid: number; jobPgid: number };
+      process.kill(-jobPgid, "SIGKILL"); // the supervisor and its job vanish without a word
+      process.kill(-pgid, "SIGKILL");
       return run;
     };
     const first = await kill();

@@ -23,7 +23,10 @@ interface Worker { child: ChildProcess; owner: Promise<string> }
 function startWorker(dataDir: string, fault?: { point: FaultPoint; action: "kill" | "stop"; nth?: number; marker: string }): Worker {
   // `node --import tsx` (not the tsx CLI) so the pid we signal is the runner itself.
   const child = spawn(process.execPath, ["--import", "tsx", "tests/reliability/fault-worker.ts"], {
-    env: { ...process.env, ANVIL_DATA_DIR: dataDir, ANVIL_RUNNER_POLL_MS: "100", ANVIL_LEASE_SECONDS: "2", ANVIL_INSTALL_ID: "rel", ANVIL_TEST_FAULT: JSON.stringify(fault ?? null) },
+    env: {
+      ...process.env, ANVIL_DATA_DIR: dataDir, ANVIL_RUNNER_POLL_MS: "100", ANVIL_LEASE_SECONDS: "2", ANVIL_INSTALL_ID: "rel",
+      ANVIL_TEST_FAULT: JSON.stringify(fault ?? null), ANVIL_JOB_WRITABLE_PATHS: path.join(dataDir, "shared"),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr!.on("data", (d) => process.stderr.write(`[worker ${child.pid}] ${d}`));

@@ -41,3 +41,12 @@ export const lifecycleTransitions = pgTable("lifecycle_transitions", {
   foreignKey({ name: "lifecycle_transitions_status_fk", columns: [t.lifecycle, t.toStatus], foreignColumns: [lifecycleStatuses.lifecycle, lifecycleStatuses.status] }),
   index("lifecycle_transitions_org_idx").on(t.orgId),
 ]);
+
+/**
+ * Runners announce, every pass, the placements they can observe (`local:<data dir>:<host>`).
+ * A placement nobody has announced for a while has lost its host: its runs may be taken over.
+ */
+export const runnerPlacements = pgTable("runner_placements", {
+  placement: text("placement").primaryKey(),
+  seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+});

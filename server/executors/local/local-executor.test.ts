@@ -44,7 +44,7 @@ function liveGroupMembers(pgid: number): number[] {
   return members;
 }
 
-function pidFile(runDir: string): { pid: number; pgid: number } {
+function pidFile(runDir: string): { pid: number; pgid: number; jobPgid: number } {
   return JSON.parse(readFileSync(path.join(runDir, "pid.json"), "utf8"));
 }
 
@@ -59,7 +59,7 @@ beforeEach(async () => {
   runsDir = path.join(root, `runs-${seq}`);
   work = path.join(root, `work-${seq}`);
   await fs.mkdir(work, { recursive: true });
-  executor = createLocalExecutor({ runsDir, stopGraceMs: 300, isolation: "none" });
+  executor = createLocalExecutor({ runsDir, stopGraceMs: 300, isolation: "none", sandbox: false });
 });
 
 afterAll(async () => {
@@ -68,7 +68,8 @@ afterAll(async () => {
     for (const id of readdirSync(path.join(root, runs))) {
       const file = path.join(root, runs, id, "pid.json");
       if (!existsSync(file)) continue;
-      for (const pid of liveGroupMembers(pidFile(path.dirname(file)).pgid)) {
+      const groups = pidFile(path.dirname(file));
+      for (const pid of [...liveGroupMembers(groups.pgid), ...liveGroupMembers(groups.jobPgid)]) {
         try {
           process.kill(pid, "SIGKILL");
         } catch {
@@ -122,8 +123,9 @@ describe("local executor", () => {
     await executor.submit({ command: "sleep 30 & echo $! > grandchild.pid; sleep 30", cwd: work }, "stop-1", o);
     expect((await executor.status("stop-1", o)).state).toBe("RUNNING");
     const grandchild = await waitFor(async () => Number(await fs.readFile(path.join(work, "grandchild.pid"), "utf8").catch(() => "")));
-    const { pgid } = pidFile(path.join(runsDir, "stop-1"));
+    const { jobPgid: pgid, pid: supervisor } = pidFile(path.join(runsDir, "stop-1"));
     expect(liveGroupMembers(pgid)).toContain(grandchild);
+    expect(liveGroupMembers(pgid)).not.toContain(supervisor); // the job has a group of its own
 
     const started = Date.now();
     await executor.stop("stop-1", o);
@@ -140,7 +142,7 @@ describe("local executor", () => {
     await executor.stop("stubborn-1", o);
     const status = await waitForState(executor, "stubborn-1", ["STOPPED", "SUCCEEDED", "FAILED", "LOST"], 3_000);
     expect(status).toMatchObject({ state: "STOPPED", signal: "SIGKILL" });
-    await waitFor(async () => liveGroupMembers(pidFile(path.join(runsDir, "stubborn-1")).pgid).length === 0);
+    await waitFor(async () => liveGroupMembers(pidFile(path.join(runsDir, "stubborn-1")).jobPgid).length === 0);
   });
 
   it("keeps a finished job's result when stop() comes late, and tolerates unknown ids", async () => {
@@ -181,7 +183,9 @@ describe("local executor", () => {
   it("reports LOST when the process group dies without writing exit.json", async () => {
     await executor.submit({ command: "sleep 30" }, "lost-1", o);
     expect((await executor.status("lost-1", o)).state).toBe("RUNNING");
-    process.kill(-pidFile(path.join(runsDir, "lost-1")).pgid, "SIGKILL");
+    const lost = pidFile(path.join(runsDir, "lost-1"));
+    process.kill(-lost.jobPgid, "SIGKILL");
+    process.kill(-lost.pgid, "SIGKILL");
     const status = await waitForState(executor, "lost-1", ["LOST", "SUCCEEDED", "FAILED", "STOPPED"]);
     expect(status).toMatchObject({ state: "LOST", message: "supervisor gone without exit.json" });
   });
@@ -189,7 +193,7 @@ describe("local executor", () => {
   it("lets a new executor instance adopt a running job", async () => {
     await executor.submit({ command: "while [ ! -f go ]; do sleep 0.05; done; echo adopted", cwd: work }, "adopt-1", o);
     // A fresh instance over the same runsDir stands for the app after a restart.
-    const restarted = createLocalExecutor({ runsDir, isolation: "none" });
+    const restarted = createLocalExecutor({ runsDir, isolation: "none", sandbox: false });
     expect((await restarted.status("adopt-1", o)).state).toBe("RUNNING");
     await restarted.submit({ command: "echo second start" }, "adopt-1", o);
     await fs.writeFile(path.join(work, "go"), "");

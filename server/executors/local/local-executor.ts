@@ -5,15 +5,14 @@
  * Why this shape: reference/jobs-reliability.md §4.4 "Local subprocess".
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import type { CallOptions, Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
-import { allocateJobUid, detectIsolation, hiddenPaths, jobEnvironment, launchPlan, type IsolationMode } from "./isolation";
-import { prepareWorkspace } from "./workspace";
+import { allocateJobUid, detectIsolation, hiddenPaths, jobEnvironment, jobUidLockPath, launchPlan, releaseJobUid, type IsolationMode } from "./isolation";
+import { describeExit, hostIdentity, instanceId, mtimeMs, readJson, signalGroup, supervisorAlive, supervisorPath, utf8Boundary, type ExitFile, type PidFile } from "./run-files";
+import { prepareWorkspace, reclaimJobUids } from "./workspace";
 
 export interface LocalExecutorOptions {
   /** The supervisors' state (logs, pid and exit files); private to the app's user. */
@@ -25,25 +24,12 @@ export interface LocalExecutorOptions {
   /** Where `examples/` (the templates' code) comes from. Default: the working directory. */
   appDir?: string;
   isolation?: IsolationMode;
+  /** Wrap jobs in bubblewrap (read-only root, private /tmp, own process namespace). Default: when it works. */
+  sandbox?: boolean;
+  /** Directories a sandboxed job may write besides its workspace. */
+  writablePaths?: string[];
   /** Time between SIGTERM and SIGKILL of the job's process group on stop(). */
   stopGraceMs?: number;
-}
-
-interface PidFile {
-  pid: number;
-  pgid: number;
-  childPid: number | null;
-  startTime: string;
-  startedAt: string;
-}
-
-interface ExitFile {
-  code: number | null;
-  signal: string | null;
-  finishedAt: string;
-  error?: string;
-  /** Nothing ran: the supervisor never received its launch plan. */
-  lost?: boolean;
 }
 
 const REMOTE_ID = /^[A-Za-z0-9._-]{1,200}$/;
@@ -53,99 +39,18 @@ const SUPERVISOR_START_TIMEOUT_MS = 5_000;
 const PENDING_WINDOW_MS = 10_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
 
-function supervisorPath(): string {
-  // Inside a Next.js bundle import.meta.url points into .next (or is not a file URL at all),
-  // so fall back to the source tree, which deployments ship alongside the bundle.
-  try {
-    const bundled = fileURLToPath(new URL("./supervisor.mjs", import.meta.url));
-    if (existsSync(bundled)) return bundled;
-  } catch {
-    // Not a file: URL; use the fallback.
-  }
-  return path.join(process.cwd(), "server/executors/local/supervisor.mjs");
-}
-
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await fs.readFile(file, "utf8")) as T;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
-}
-
-async function mtimeMs(file: string): Promise<number | null> {
-  try {
-    return (await fs.stat(file)).mtimeMs;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * True when the recorded supervisor is still the process it was: a reused pid has a different
- * start time. Zombies count as gone (their parent, possibly this app, has not reaped them yet).
- */
-async function supervisorAlive(pidFile: PidFile): Promise<boolean> {
-  let stat: string;
-  try {
-    stat = await fs.readFile(`/proc/${pidFile.pid}/stat`, "utf8");
-  } catch {
-    return false;
-  }
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return fields[0] !== "Z" && fields[19] === pidFile.startTime;
-}
-
-function signalGroup(pidFile: PidFile, signal: NodeJS.Signals): void {
-  // A supervisor that does not lead its own group shares one with someone else (the app, if it
-  // was started by hand): signalling that group would hit innocent processes.
-  if (pidFile.pgid !== pidFile.pid) return;
-  try {
-    process.kill(-pidFile.pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone, which is what we wanted.
-  }
-}
-
-/** Length of `buf` without a trailing, incomplete UTF-8 sequence. */
-function utf8Boundary(buf: Buffer): number {
-  for (let i = buf.length - 1; i >= Math.max(0, buf.length - 4); i--) {
-    const byte = buf[i];
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return i + need > buf.length ? i : buf.length;
-  }
-  return buf.length;
-}
-
-function describeExit(exit: ExitFile): string {
-  if (exit.error) return exit.error;
-  if (exit.signal) return `killed by ${exit.signal}`;
-  return `exited with code ${exit.code}`;
-}
-
-/** Identifies a data directory on a host: local jobs are observed only by runners sharing it. */
-function instanceId(runsDir: string): string {
-  const file = path.join(runsDir, "instance-id");
-  mkdirSync(runsDir, { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(file, randomUUID(), { flag: "wx", mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  }
-  return readFileSync(file, "utf8").trim();
-}
-
 /** The local executor, with what tests and diagnostics may want to know about it. */
-export type LocalExecutor = Executor & { readonly isolation: IsolationMode; readonly runsDir: string; readonly workspacesDir: string };
+export type LocalExecutor = Executor & { readonly isolation: IsolationMode; readonly sandbox: boolean; readonly runsDir: string; readonly workspacesDir: string };
 
 export function createLocalExecutor(options: LocalExecutorOptions): LocalExecutor {
   const runsDir = path.resolve(options.runsDir);
   const workspacesDir = path.resolve(options.workspacesDir ?? path.join(runsDir, "..", "workspaces"));
   const dataDir = path.resolve(options.dataDir ?? path.dirname(runsDir));
   const appDir = path.resolve(options.appDir ?? process.cwd());
-  const isolation = options.isolation ?? detectIsolation();
+  const detected = options.isolation === undefined || options.sandbox === undefined ? detectIsolation() : null;
+  const isolation = options.isolation ?? detected!.mode;
+  const sandbox = options.sandbox ?? (isolation === "bwrap" || (isolation === "user" && detected!.sandbox));
+  if (isolation === "user") reclaimJobUids(runsDir, workspacesDir);
   const graceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
 
   function runDir(remoteId: string): string {
@@ -177,8 +82,9 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
   }
 
   return {
-    placement: `local:${instanceId(runsDir)}`,
+    placement: `local:${instanceId(runsDir)}:${hostIdentity()}`,
     isolation,
+    sandbox,
     runsDir,
     workspacesDir,
 
@@ -193,25 +99,37 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
         if ((err as NodeJS.ErrnoException).code === "EEXIST") return;
         throw err;
       }
-      // Kept for people reading the run directory; the job's credentials travel only on stdin.
-      await fs.writeFile(path.join(dir, "spec.json"), JSON.stringify({ command: spec.command, cwd: spec.cwd }), { mode: 0o600 });
-      const uidLock = isolation === "user" ? path.join(runsDir, ".uids") : undefined;
-      const uid = uidLock ? allocateJobUid(uidLock, remoteId) : undefined;
-      const workspace = await prepareWorkspace({ workspacesDir, remoteId, appDir, uid, shareExamples: isolation === "user" });
-      const plan = launchPlan({
-        mode: isolation, command: spec.command, cwd: path.resolve(workspace, spec.cwd ?? "."), workspace, uid,
-        env: jobEnvironment(process.env, workspace, spec.env ?? {}), hidden: hiddenPaths(dataDir, appDir),
-      });
-      const child = spawn(process.execPath, [supervisorPath(), dir], {
-        cwd: "/",
-        detached: true,
-        stdio: ["pipe", "ignore", "ignore"],
-        // The supervisor needs nothing of the app's environment, least of all its secrets.
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
-      });
-      child.stdin!.on("error", () => {}); // a supervisor that died at once is reported by waitForSupervisor
-      child.stdin!.end(JSON.stringify({ plan, workspace, uidLock: uid !== undefined ? path.join(uidLock!, String(uid)) : undefined, killUid: uid }));
-      child.unref();
+      const uid = isolation === "user" ? allocateJobUid(remoteId) : undefined;
+      let workspace: string | undefined;
+      let child: ChildProcess;
+      try {
+        workspace = await prepareWorkspace({ workspacesDir, remoteId, appDir, uid, shareExamples: isolation === "user" });
+        const plan = launchPlan({
+          sandbox, command: spec.command, cwd: path.resolve(workspace, spec.cwd ?? "."), workspace, uid,
+          env: jobEnvironment(process.env, workspace, spec.env ?? {}), hidden: isolation === "bwrap" ? hiddenPaths(dataDir, appDir) : [],
+          writable: options.writablePaths,
+        });
+        // Given up on (timeout, lost lease) while preparing: start nothing, leave no trace.
+        signal.throwIfAborted();
+        // What the supervisor needs to clean up, without credentials; written last, so the
+        // "still starting" window runs from here.
+        await fs.writeFile(path.join(dir, "spec.json"), JSON.stringify({ command: spec.command, cwd: spec.cwd, workspace, uid, uidLock: uid !== undefined ? jobUidLockPath(uid) : undefined }), { mode: 0o600 });
+        child = spawn(process.execPath, [supervisorPath(), dir], {
+          cwd: "/",
+          detached: true,
+          stdio: ["pipe", "ignore", "ignore"],
+          // The supervisor needs nothing of the app's environment, least of all its secrets.
+          env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
+        });
+        child.stdin!.on("error", () => {}); // a supervisor that died at once is reported by waitForSupervisor
+        child.stdin!.end(JSON.stringify({ plan }));
+        child.unref();
+      } catch (err) {
+        if (uid !== undefined) releaseJobUid(uid);
+        if (workspace) await fs.rm(workspace, { recursive: true, force: true });
+        await fs.rm(dir, { recursive: true, force: true });
+        throw err;
+      }
       await waitForSupervisor(dir, child);
     },
 

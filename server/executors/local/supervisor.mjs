@@ -3,16 +3,19 @@
 // group and outlives the app. Plain Node ESM without dependencies: it runs from the source tree,
 // outside any bundle.
 //
-// stdin: {plan: {file, args, cwd, env, uid?, gid?}, workspace, uidLock?, killUid?}
+// stdin: {plan: {file, args, cwd, env, uid?, gid?}}
 //   The plan carries the job's credentials, so it is never written to disk.
 // Files in <runDir> (0700, owned by the app's user):
-//   spec.json       {command, cwd?} without credentials  written by the executor before we start
+//   spec.json       {command, cwd?, workspace, uid?, uidLock?} no credentials; written by the executor
 //   output.log      stdout + stderr of the job            appended by the job through its own fds
-//   pid.json        {pid, pgid, childPid, startTime, startedAt}
+//   pid.json        {pid, pgid, childPid, jobPgid, startTime, startedAt}
 //   stop-requested  marker written by the executor's stop()
 //   exit.json       {code, signal, finishedAt, error?, lost?} written atomically, before clean-up
+//
+// The job runs in a process group of its own (jobPgid), so stopping it never signals us: we
+// stay to record how it ended and to clean up after it.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -23,9 +26,8 @@ if (!runDir) {
 }
 const file = (name) => path.join(runDir, name);
 
-// The executor stops a job by signalling the whole process group, us included; we must survive
-// it to record how the job ended. A JS handler (unlike SIG_IGN) is reset to default on exec, so
-// the job still receives these signals normally.
+// Stray signals (a terminal's SIGHUP, an operator's SIGTERM) must not stop us from recording
+// the job's end and cleaning up after it.
 for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => {});
 
 /** Fields of /proc/self/stat after the parenthesised command name, which may contain spaces. */
@@ -46,40 +48,58 @@ function writeAtomic(name, value) {
   fs.renameSync(tmp, file(name));
 }
 
-/** Processes still running under the job's own uid (daemons it left behind). */
-function processesOf(uid) {
-  const pids = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
-      const real = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-      if (Number(real) === uid) pids.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
+/**
+ * Run as the job's own uid, after it ended: kill everything still running under that uid
+ * (kill(-1) reaches exactly the caller's processes, never the caller) until nothing is left,
+ * then empty the workspace and the uid's files in shared temp directories. Running as the job's
+ * uid, a symlink it planted can only lead to files it could touch anyway. Exit 0 = all gone.
+ */
+const REAPER = `
+const fs = require("node:fs"), path = require("node:path");
+const [workspace] = process.argv.slice(1);
+const uid = process.getuid();
+// Live (non-zombie) processes of this uid other than us. kill(-1) itself cannot tell: it
+// succeeds whenever any other process exists, signalled or not.
+const others = () => fs.readdirSync("/proc").filter((p) => /^\\d+$/.test(p) && Number(p) !== process.pid).filter((p) => {
+  try {
+    const status = fs.readFileSync("/proc/" + p + "/status", "utf8");
+    return Number(/^Uid:\\s+(\\d+)/m.exec(status)[1]) === uid && !/^State:\\s+Z/m.test(status);
+  } catch { return false; }
+});
+let gone = false;
+for (let i = 0; i < 200 && !gone; i++) {
+  try { process.kill(-1, "SIGKILL"); } catch {}
+  gone = others().length === 0;
 }
+if (!gone) process.exit(3);
+for (const entry of fs.readdirSync(workspace)) fs.rmSync(path.join(workspace, entry), { recursive: true, force: true });
+for (const dir of ["/tmp", "/var/tmp", "/dev/shm"]) {
+  let names = [];
+  try { names = fs.readdirSync(dir); } catch {}
+  for (const name of names) {
+    const full = path.join(dir, name);
+    try { if (fs.lstatSync(full).uid === uid) fs.rmSync(full, { recursive: true, force: true }); } catch {}
+  }
+}
+`;
 
 /** After the job: nothing of it may outlive it, so its uid and workspace can be handed out again. */
-function cleanUp(launch) {
-  if (!launch) return;
-  if (typeof launch.killUid === "number") {
-    for (let round = 0; round < 5; round++) {
-      const left = processesOf(launch.killUid);
-      if (left.length === 0) break;
-      for (const pid of left) {
-        try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
-      }
-    }
+function cleanUp(spec) {
+  if (!spec?.workspace) return;
+  if (typeof spec.uid === "number") {
+    const reaped = spawnSync(process.execPath, ["-e", REAPER, spec.workspace], { uid: spec.uid, gid: spec.uid, stdio: "ignore", timeout: 60_000 });
+    // Something of the job survived: keep its uid taken and its workspace, rather than hand
+    // either to the next job.
+    if (reaped.status !== 0) return;
+    fs.rmdirSync(spec.workspace);
+    if (spec.uidLock) fs.rmSync(spec.uidLock, { recursive: true, force: true });
+    return;
   }
-  if (launch.workspace) fs.rmSync(launch.workspace, { recursive: true, force: true });
-  if (launch.uidLock) fs.rmSync(launch.uidLock, { recursive: true, force: true });
+  fs.rmSync(spec.workspace, { recursive: true, force: true });
 }
 
 let finished = false;
-function finish(launch, result) {
+function finish(result) {
   if (finished) return;
   finished = true;
   if (result.error) {
@@ -91,11 +111,20 @@ function finish(launch, result) {
   }
   writeAtomic("exit.json", { code: result.code ?? null, signal: result.signal ?? null, finishedAt: new Date().toISOString(), ...result });
   try {
-    cleanUp(launch);
+    cleanUp(readSpec());
   } catch (err) {
     process.stderr.write(`clean-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
   }
   process.exit(0);
+}
+
+/** What to clean up after the job (no credentials): written by the executor before we start. */
+function readSpec() {
+  try {
+    return JSON.parse(fs.readFileSync(file("spec.json"), "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 async function readStdin() {
@@ -109,7 +138,7 @@ async function main() {
   const fields = selfStatFields();
   const pgid = Number(fields[2]);
   const startTime = fields[19];
-  const pidInfo = (childPid) => ({ pid: process.pid, pgid, childPid, startTime, startedAt: new Date().toISOString() });
+  const pidInfo = (childPid) => ({ pid: process.pid, pgid, childPid, jobPgid: childPid, startTime, startedAt: new Date().toISOString() });
 
   let launch;
   try {
@@ -117,25 +146,26 @@ async function main() {
   } catch {
     // The app died before handing over the plan: nothing ran, so the attempt counts as lost.
     writeAtomic("pid.json", pidInfo(null));
-    finish(undefined, { code: null, lost: true, error: "the launch plan never arrived (the app stopped while starting the job)" });
+    finish({ code: null, lost: true, error: "the launch plan never arrived (the app stopped while starting the job)" });
     return;
   }
   // stop() may have been called before we got this far; don't start what was already stopped.
   if (fs.existsSync(file("stop-requested"))) {
     writeAtomic("pid.json", pidInfo(null));
-    finish(launch, { code: null, error: "stopped before start" });
+    finish({ code: null, error: "stopped before start" });
     return;
   }
 
   const { plan } = launch;
   const logFd = fs.openSync(file("output.log"), "a", 0o600);
-  // The child is not detached: it stays in our group so one group signal reaches the job and
-  // everything it forks. Its stdout/stderr are the log file itself, so output keeps flowing even
-  // if we die, and both streams interleave in write order. A job under its own uid writes through
-  // these descriptors without being able to open anything in the run directory.
+  // The child leads a process group of its own: one group signal reaches the job and everything
+  // it forks, and never us. Its stdout/stderr are the log file itself, so output keeps flowing
+  // even if we die, and both streams interleave in write order. A job under its own uid writes
+  // through these descriptors without being able to open anything in the run directory.
   const child = spawn(plan.file, plan.args, {
     cwd: plan.cwd,
     env: plan.env,
+    detached: true,
     stdio: ["ignore", logFd, logFd],
     ...(typeof plan.uid === "number" ? { uid: plan.uid, gid: plan.gid } : {}),
   });
@@ -143,11 +173,11 @@ async function main() {
 
   child.on("error", (err) => {
     const where = fs.existsSync(plan.cwd) ? "" : ` (working directory ${plan.cwd} does not exist)`;
-    finish(launch, { code: 127, error: `failed to start: ${err.message}${where}` });
+    finish({ code: 127, error: `failed to start: ${err.message}${where}` });
   });
-  child.on("exit", (code, signal) => finish(launch, { code, signal }));
+  child.on("exit", (code, signal) => finish({ code, signal }));
 
   writeAtomic("pid.json", pidInfo(child.pid ?? null));
 }
 
-main().catch((err) => finish(undefined, { code: 127, error: `supervisor error: ${err instanceof Error ? err.message : String(err)}` }));
+main().catch((err) => finish({ code: 127, error: `supervisor error: ${err instanceof Error ? err.message : String(err)}` }));

@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { JOB_UID_LOCKS, liveUids, releaseJobUid } from "./isolation";
 
 /**
  * A job's working directory: empty but for `examples/` (the templates' code), owned by the
@@ -26,6 +27,30 @@ export async function prepareWorkspace(opts: { workspacesDir: string; remoteId: 
   return workspace;
 }
 
+/**
+ * At start-up: give back the uids of this installation's jobs that ended while their supervisor
+ * could not clean up (it was killed, or the launch plan never arrived) — once no process of
+ * theirs is left, their workspace goes and their uid is free again.
+ */
+export function reclaimJobUids(runsDir: string, workspacesDir: string, locksDir = JOB_UID_LOCKS): void {
+  if (!existsSync(locksDir)) return;
+  const live = liveUids();
+  for (const name of readdirSync(locksDir)) {
+    const uid = Number(name);
+    let owner: string;
+    try {
+      owner = readFileSync(path.join(locksDir, name, "owner"), "utf8").trim();
+    } catch {
+      continue;
+    }
+    // Another installation's job, or one still running or starting: not ours to take back.
+    if (!/^[A-Za-z0-9._-]+$/.test(owner) || !existsSync(path.join(runsDir, owner)) || live.has(uid)) continue;
+    if (!existsSync(path.join(runsDir, owner, "exit.json"))) continue;
+    rmSync(path.join(workspacesDir, owner), { recursive: true, force: true });
+    releaseJobUid(uid, locksDir);
+  }
+}
+
 /** What the examples need, laid out as in the app (they import `../../sdk/node`). */
 const SHARED = ["examples", "sdk/node"];
 
@@ -34,7 +59,7 @@ async function sharedCopy(appDir: string, workspacesDir: string): Promise<string
   const sources = SHARED.map((rel) => path.join(appDir, rel)).filter((p) => existsSync(p));
   const target = path.join(workspacesDir, `.share-${treeStamp(sources)}`);
   if (existsSync(target)) return target;
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${target}.tmp-${randomUUID()}`;
   for (const rel of SHARED) {
     if (existsSync(path.join(appDir, rel))) await fs.cp(path.join(appDir, rel), path.join(tmp, rel), { recursive: true, dereference: true });
   }
