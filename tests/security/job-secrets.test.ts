@@ -8,7 +8,7 @@ import { loadOrCreateAuthSecret } from "@/server/auth/auth-secret";
 import { getDb } from "@/server/db/client";
 import { runLogs } from "@/server/db/schema";
 import { createLocalExecutor, type LocalExecutor } from "@/server/executors/local/local-executor";
-import type { IsolationMode } from "@/server/executors/local/isolation";
+import { makeEnvFilesPrivate, type IsolationMode } from "@/server/executors/local/isolation";
 import { resolveStateDirs } from "@/server/host/state-dirs";
 import { createFsObjectStore } from "@/server/storage/object-store";
 import { uploadArtifact } from "@/server/tracking/artifacts";
@@ -28,21 +28,29 @@ const ALLOWED_ENV = new Set(["PATH", "HOME", "TMPDIR", "PYTHONUNBUFFERED", "ANVI
 
 async function platform(isolation: IsolationMode) {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "anvil-secrets-"));
-  const dirs = resolveStateDirs(base);
+  fs.chmodSync(base, 0o755);
+  const dirs = resolveStateDirs(path.join(base, "data"));
   const authSecret = loadOrCreateAuthSecret(undefined, dirs.dataDir);
   const dbPassword = `pw-${unique()}-${unique()}`;
   fs.writeFileSync(path.join(dirs.dataDir, "postgres.json"), JSON.stringify({ port: 5432, user: "anvil", password: dbPassword }), { mode: 0o600 });
+  // The app's own directory: examples jobs must read, and an .env file they must not.
+  const appDir = path.join(base, "app");
+  fs.mkdirSync(path.join(appDir, "examples"), { recursive: true });
+  fs.writeFileSync(path.join(appDir, "examples", "hello.txt"), "EXAMPLE-VISIBLE");
+  const envSecret = `env-secret-${unique()}`;
+  fs.writeFileSync(path.join(appDir, ".env.local"), `AUTH_SECRET=${envSecret}\n`, { mode: 0o644 });
+  if (isolation === "user") makeEnvFilesPrivate(appDir); // what the app does at start as root
   const executor: LocalExecutor = createLocalExecutor({
-    runsDir: path.join(dirs.dataDir, "runs"), workspacesDir: path.join(dirs.sharedDir, "workspaces"), dataDir: dirs.dataDir, isolation, stopGraceMs: 500,
+    runsDir: path.join(dirs.dataDir, "runs"), workspacesDir: path.join(dirs.sharedDir, "workspaces"), dataDir: dirs.dataDir, appDir, isolation, stopGraceMs: 500,
   });
-  return { dirs, authSecret, dbPassword, executor, store: createFsObjectStore(path.join(dirs.dataDir, "objects")) };
+  return { dirs, authSecret, dbPassword, envSecret, appDir, executor, store: createFsObjectStore(path.join(dirs.dataDir, "objects")) };
 }
 
 function attackScript(p: Awaited<ReturnType<typeof platform>>, victimRemoteId: string): string {
   const d = p.dirs.dataDir;
   const dbUrl = new URL(process.env.DATABASE_URL!);
   const tries = [
-    `cat ${d}/auth-secret`, `cat ${d}/postgres.json`,
+    `cat ${d}/auth-secret`, `cat ${d}/postgres.json`, `cat ${p.appDir}/.env.local`, "cat examples/hello.txt",
     // The test database's own credentials live outside this simulated data directory: under its
     // own uid a job cannot read them either; a bubblewrap sandbox hides only the data directory.
     ...(p.executor.isolation === "user" ? ["cat /tmp/anvil-vitest-postgres/postgres.json"] : []),
@@ -85,7 +93,8 @@ function envOf(log: string): Record<string, string> {
 
 function expectNothingLeaked(r: Awaited<ReturnType<typeof attack>>) {
   expect(r.log).toContain("== END"); // the script ran to its end
-  for (const secret of [r.p.authSecret, r.p.dbPassword, r.artifactSecret, "VICTIM-WORKSPACE-SECRET", r.victimOrg.slug, "DATABASE_URL", "AUTH_SECRET"]) {
+  expect(r.log).toContain("EXAMPLE-VISIBLE"); // what jobs need is still there
+  for (const secret of [r.p.authSecret, r.p.dbPassword, r.p.envSecret, r.artifactSecret, "VICTIM-WORKSPACE-SECRET", r.victimOrg.slug, "DATABASE_URL", "AUTH_SECRET="]) {
     expect(r.log, `leaked ${secret}`).not.toContain(secret);
   }
   const tokens = new Set(r.log.match(/anvr_[A-Za-z0-9_-]{20,}/g) ?? []);

@@ -61,15 +61,19 @@ function bwrapWorks(uid?: number): boolean {
  * namespace (other processes invisible; everything dies with the job), private /tmp, the
  * hidden paths emptied, and the workspace the one writable place.
  */
-function sandboxArgs(workspace: string, hidden: string[], cwd: string, writable: string[] = []): string[] {
+function sandboxArgs(workspace: string, hidden: string[], cwd: string, writable: string[] = [], readable: string[] = []): string[] {
   const masks: string[] = [];
   for (const p of hidden) {
     if (!fs.existsSync(p)) continue;
     masks.push(...(fs.statSync(p).isDirectory() ? ["--tmpfs", p] : ["--ro-bind", "/dev/null", p]));
   }
+  // Order matters, later mounts cover earlier ones: what must be seen under the private /tmp
+  // (examples, writable paths), then the masks over secrets, then the workspace on top of all.
   return [
     "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
-    ...masks, ...writable.filter((p) => fs.existsSync(p)).flatMap((p) => ["--bind", p, p]),
+    ...readable.filter((p) => fs.existsSync(p)).flatMap((p) => ["--ro-bind", p, p]),
+    ...writable.filter((p) => fs.existsSync(p)).flatMap((p) => ["--bind", p, p]),
+    ...masks,
     "--bind", workspace, workspace, "--unshare-pid", "--die-with-parent", "--chdir", cwd, "--",
   ];
 }
@@ -99,11 +103,11 @@ export interface LaunchPlan {
 }
 
 /** How the supervisor starts `command`: under the job's uid and/or in the sandbox. */
-export function launchPlan(opts: { sandbox: boolean; command: string; cwd: string; env: Record<string, string>; workspace: string; uid?: number; hidden: string[]; writable?: string[] }): LaunchPlan {
+export function launchPlan(opts: { sandbox: boolean; command: string; cwd: string; env: Record<string, string>; workspace: string; uid?: number; hidden: string[]; writable?: string[]; readable?: string[] }): LaunchPlan {
   const shell = ["/bin/sh", "-c", opts.command];
   const ids = opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {};
   // The workspace may live under a hidden directory: the sandbox binds it back after the masks.
-  if (opts.sandbox) return { file: "bwrap", args: [...sandboxArgs(opts.workspace, opts.hidden, opts.cwd, opts.writable), ...shell], cwd: "/", env: opts.env, ...ids };
+  if (opts.sandbox) return { file: "bwrap", args: [...sandboxArgs(opts.workspace, opts.hidden, opts.cwd, opts.writable, opts.readable), ...shell], cwd: "/", env: opts.env, ...ids };
   return { file: shell[0], args: shell.slice(1), cwd: opts.cwd, env: opts.env, ...ids };
 }
 

@@ -103,11 +103,12 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
       let workspace: string | undefined;
       let child: ChildProcess;
       try {
-        workspace = await prepareWorkspace({ workspacesDir, remoteId, appDir, uid, shareExamples: isolation === "user" });
+        const prepared = await prepareWorkspace({ workspacesDir, remoteId, appDir, uid, shareExamples: isolation === "user" });
+        workspace = prepared.workspace;
         const plan = launchPlan({
           sandbox, command: spec.command, cwd: path.resolve(workspace, spec.cwd ?? "."), workspace, uid,
           env: jobEnvironment(process.env, workspace, spec.env ?? {}), hidden: isolation === "bwrap" ? hiddenPaths(dataDir, appDir) : [],
-          writable: options.writablePaths,
+          writable: options.writablePaths, readable: prepared.examplesRoot ? [prepared.examplesRoot] : [],
         });
         // Given up on (timeout, lost lease) while preparing: start nothing, leave no trace.
         signal.throwIfAborted();

@@ -9,22 +9,21 @@ import { JOB_UID_LOCKS, liveUids, releaseJobUid } from "./isolation";
  * job's uid when it has one and removed by the supervisor when the job ends (like a pod's
  * emptyDir: what should outlive the job is uploaded as an artifact).
  */
-export async function prepareWorkspace(opts: { workspacesDir: string; remoteId: string; appDir: string; uid?: number; shareExamples: boolean }): Promise<string> {
+/** The workspace, and the directory its `examples` link points into (a sandbox must show it). */
+export async function prepareWorkspace(opts: { workspacesDir: string; remoteId: string; appDir: string; uid?: number; shareExamples: boolean }): Promise<{ workspace: string; examplesRoot: string | null }> {
   await fs.mkdir(opts.workspacesDir, { recursive: true, mode: 0o711 });
   const workspace = path.join(opts.workspacesDir, opts.remoteId);
   await fs.rm(workspace, { recursive: true, force: true }); // leftovers of a submit that died half-way
   await fs.mkdir(workspace, { mode: 0o700 });
+  let examplesRoot: string | null = null;
   if (existsSync(path.join(opts.appDir, "examples"))) {
     // A job under its own uid may not be able to enter the app's directory (a checkout under
     // /root): it reads a world-readable copy instead.
-    const root = opts.shareExamples ? await sharedCopy(opts.appDir, opts.workspacesDir) : opts.appDir;
-    await fs.symlink(path.join(root, "examples"), path.join(workspace, "examples"));
+    examplesRoot = opts.shareExamples ? await sharedCopy(opts.appDir, opts.workspacesDir) : opts.appDir;
+    await fs.symlink(path.join(examplesRoot, "examples"), path.join(workspace, "examples"));
   }
-  if (opts.uid !== undefined) {
-    await fs.chown(workspace, opts.uid, opts.uid);
-    await fs.lchown(path.join(workspace, "examples"), opts.uid, opts.uid).catch(() => {});
-  }
-  return workspace;
+  if (opts.uid !== undefined) await fs.chown(workspace, opts.uid, opts.uid);
+  return { workspace, examplesRoot };
 }
 
 /**
