@@ -41,6 +41,15 @@ test("an HTML artifact is shown as text and downloaded, never run as a page; tag
   expect(keysAfter).toEqual(keysBefore);
 });
 
+test("a run page that does not exist is a 404 page, whatever the id looks like", async ({ page }) => {
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  for (const id of ["00000000-0000-4000-8000-000000000000", "not-an-id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"]) {
+    const res = await page.goto(`/${org}/training/${id}`);
+    expect(res!.status(), id).toBe(404);
+    await expect(page.getByText(/could not be found|not found/i).first()).toBeVisible();
+  }
+});
+
 test("pages carry a strict content security policy", async ({ page }) => {
   const org = await signIn(page, ADMIN.email, ADMIN.password);
   const res = await page.goto(`/${org}/training`);

@@ -42,6 +42,9 @@ const schema = z.object({
   /** Directories a sandboxed local job may write besides its workspace (comma-separated absolute paths). */
   ANVIL_JOB_WRITABLE_PATHS: z.string().optional(),
   ANVIL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Sends invitation e-mails when set: smtp://user:pass@host:587 or smtps://… */
+  ANVIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  ANVIL_SMTP_FROM: z.string().optional(),
 }).superRefine((v, ctx) => {
   const init = ["ANVIL_INIT_ORG", "ANVIL_INIT_ADMIN_EMAIL", "ANVIL_INIT_ADMIN_PASSWORD"] as const;
   const set = init.filter((k) => v[k] !== undefined);

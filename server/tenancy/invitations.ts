@@ -8,6 +8,8 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import type { OrgContext } from "./organizations";
 import type { Role } from "./permissions";
+import { log } from "@/server/log";
+import { publicUrl, type Mailer } from "@/server/notifications/mailer";
 
 /** Long enough to be read after a weekend; a stale link is re-issued from the members page. */
 const INVITATION_TTL_DAYS = 7;
@@ -27,6 +29,26 @@ export async function createInvitation(tx: DbOrTx, org: OrgContext, actor: Actor
   if (invited.length === 0) throw new ConflictError(`${input.email} is already invited; copy a new link from the list below`);
   await recordAudit(tx, { orgId: org.id, actor, action: "member.invite", targetType: "invitation", targetId: invited[0].id, details: { email: input.email, role: input.role } });
   return token;
+}
+
+/**
+ * E-mails an invitation's link when SMTP is configured. Returns what happened, for the admin
+ * who made it: the link is shown to them either way, so a failed send loses nothing.
+ */
+export async function emailInvitation(mailer: Mailer | null, invite: { email: string; role: string; orgName: string; token: string; invitedBy: string }): Promise<"sent" | "not-configured" | { failed: string }> {
+  if (!mailer) return "not-configured";
+  const link = publicUrl(invitationPath(invite.token));
+  try {
+    await mailer.send({
+      to: invite.email,
+      subject: `${invite.invitedBy} invited you to ${invite.orgName} on Anvil`,
+      text: `${invite.invitedBy} invited you to join ${invite.orgName} on Anvil as ${invite.role}.\n\nOpen this link to join (it works once, for ${INVITATION_TTL_DAYS} days):\n${link}\n\nIf you did not expect this, ignore this e-mail.\n`,
+    });
+    return "sent";
+  } catch (err) {
+    log.warn("invitation e-mail failed", { to: invite.email, err });
+    return { failed: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** A new link for a pending invitation; the old one stops working. */

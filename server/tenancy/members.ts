@@ -4,7 +4,8 @@ import { invitations, memberships, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import { createInvitation } from "./invitations";
+import type { Mailer } from "@/server/notifications/mailer";
+import { createInvitation, emailInvitation } from "./invitations";
 import type { OrgContext } from "./organizations";
 import { isGrant, type Grant, type Role } from "./permissions";
 import { findUserByEmail } from "./users";
@@ -29,8 +30,8 @@ export async function listMembers(db: Db, orgId: string) {
  * SMTP is configured). Even an existing account joins only through the link, because nobody
  * proved that the account registered under that address belongs to the person meant.
  */
-export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { email: string; role: Role }) {
-  return db.transaction(async (tx) => {
+export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { email: string; role: Role }, mailer: Mailer | null = null) {
+  const invited = await db.transaction(async (tx) => {
     const user = await findUserByEmail(tx, input.email);
     if (user) {
       const [member] = await tx.select().from(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, user.id)));
@@ -39,6 +40,9 @@ export async function addMember(db: Db, org: OrgContext, actor: Actor, input: { 
     const token = await createInvitation(tx, org, actor, input);
     return { status: "invited" as const, hasAccount: user !== null, token };
   });
+  // After the commit: a mail server that is slow or down must not hold or undo the invitation.
+  const emailed = await emailInvitation(mailer, { ...input, orgName: org.name, token: invited.token, invitedBy: actor.label });
+  return { ...invited, emailed };
 }
 
 export async function changeMemberRole(db: Db, org: OrgContext, actor: Actor, input: { userId: string; role: Role }) {

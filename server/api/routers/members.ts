@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { configuredMailer } from "@/server/notifications/mailer";
 import { cancelInvitation, reissueInvitation } from "@/server/tenancy/invitations";
 import { addMember, changeMemberRole, listMembers, removeMember, setMemberGrants } from "@/server/tenancy/members";
 import { GRANTABLE } from "@/server/tenancy/permissions";
@@ -9,7 +10,7 @@ export const membersRouter = createTRPCRouter({
   list: orgProcedure("member:read").query(({ ctx }) => listMembers(ctx.db, ctx.org.id)),
   add: orgProcedure("member:create")
     .input(z.object({ email: emailSchema, role: roleSchema }))
-    .mutation(({ ctx, input }) => addMember(ctx.db, ctx.org, ctx.actor, input)),
+    .mutation(({ ctx, input }) => addMember(ctx.db, ctx.org, ctx.actor, input, configuredMailer())),
   changeRole: orgProcedure("member:update")
     .input(z.object({ userId: idSchema, role: roleSchema }))
     .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.org, ctx.actor, input)),

@@ -25,10 +25,14 @@ export async function addMemberAction(org: string, _prev: FormState, form: FormD
     const result = await (await serverApi()).members.add({ org, email: values.email, role: values.role as Role });
     revalidatePath(`/${org}/settings/members`);
     const who = result.hasAccount ? `${values.email} has an account: they sign in and accept.` : `${values.email} has no account yet.`;
+    const terms = `it works once, for 7 days, and lets whoever opens it join as ${values.role}.`;
+    const mail = result.emailed === "sent" ? `We e-mailed them the link below; ${terms}`
+      : result.emailed === "not-configured" ? `Send them this link: ${terms}`
+      : `The e-mail could not be sent (${result.emailed.failed}). Send them this link: ${terms}`;
     return {
       ok: true,
       result: {
-        message: `${who} Send them this link: it works once, for 7 days, and lets whoever opens it join as ${values.role}.`,
+        message: `${who} ${mail}`,
         link: invitationPath(result.token),
       },
     };
