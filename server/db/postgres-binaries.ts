@@ -16,9 +16,17 @@ export async function postgresBinaries(dirs: StateDirs): Promise<PostgresBinarie
   const { postgres, initdb } = (await import(pkg)) as PostgresBinaries;
   const nativeDir = path.dirname(path.dirname(postgres));
   if (!isRoot() || firstBlockedAncestor(nativeDir) === null) return { postgres, initdb };
-  const stat = fs.statSync(postgres);
-  const stamp = createHash("sha256").update(`${postgres}:${stat.size}:${stat.mtimeMs}`).digest("hex").slice(0, 12);
+  // Named by content (size and the first MiB of the server binary), so reinstalling the same
+  // version reuses the copy; copies of other versions are removed.
+  const head = Buffer.alloc(1 << 20);
+  const fd = fs.openSync(postgres, "r");
+  const read = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const stamp = createHash("sha256").update(`${fs.statSync(postgres).size}:`).update(head.subarray(0, read)).digest("hex").slice(0, 12);
   const target = path.join(dirs.sharedDir, `pg-bin-${stamp}`);
+  for (const old of fs.readdirSync(dirs.sharedDir).filter((n) => n.startsWith("pg-bin-") && n !== path.basename(target))) {
+    fs.rmSync(path.join(dirs.sharedDir, old), { recursive: true, force: true });
+  }
   if (!fs.existsSync(path.join(target, "bin", "postgres"))) {
     const tmp = `${target}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });

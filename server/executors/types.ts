@@ -52,6 +52,8 @@ export interface Executor {
   logs(remoteId: string, cursor: string, opts: CallOptions): Promise<LogChunk>;
   /** Ask the job to stop. Fire-and-forget, safe to repeat, safe on a finished job. */
   stop(remoteId: string, opts: CallOptions): Promise<void>;
+  /** Remote ids of the jobs running now, where the executor can list them (for orphan sweeps). */
+  running?(opts: CallOptions): Promise<string[]>;
 }
 
 export const TERMINAL_REMOTE_STATES: ReadonlySet<RemoteState> = new Set(["SUCCEEDED", "FAILED", "STOPPED", "LOST"]);

@@ -11,7 +11,14 @@ export interface Mailer { send(mail: Mail): Promise<void> }
  */
 export function configuredMailer(url = env.ANVIL_SMTP_URL, sender = env.ANVIL_SMTP_FROM): Mailer | null {
   if (!url) return null;
-  const transport = nodemailer.createTransport(url);
+  const u = new URL(url);
+  const secure = u.protocol === "smtps:";
+  const transport = nodemailer.createTransport({
+    host: u.hostname, port: Number(u.port) || (secure ? 465 : 587), secure,
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    // Seconds, not nodemailer's default minutes: an admin waits for this while inviting someone.
+    connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000,
+  });
   const from = sender ?? "Anvil <anvil@localhost>";
   return {
     async send(mail) {

@@ -34,4 +34,6 @@ export interface Controller<T extends LifecycleTable = LifecycleTable> {
   lifecycle: Lifecycle<string, T>;
   claimFilter?: (opts: RunnerOptions) => SQL | undefined;
   reconcile(db: Db, opts: RunnerOptions, row: T["$inferSelect"], signal: AbortSignal): Promise<void>;
+  /** Occasional housekeeping outside any row's lease (e.g. stopping orphaned remote jobs). */
+  sweep?(db: Db, opts: RunnerOptions): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { runnerPlacements, runs } from "@/server/db/schema";
 import { TERMINAL_REMOTE_STATES, type CallOptions, type Executor, type JobSpec, type RemoteStatus } from "@/server/executors/types";
+import { log } from "@/server/log";
 import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
 import { issueRunToken } from "@/server/tracking/run-tokens";
@@ -35,7 +36,27 @@ export const runController: Controller<typeof runs> = {
     return or(isNull(runs.placement), ...(mine.length > 0 ? [sql`${runs.placement} in ${mine}`] : []), abandoned);
   },
   reconcile: (db, opts, row, signal) => new RunStep(db, opts, { ...row }, signal).reconcile(),
+  sweep: stopOrphans,
 };
+
+/**
+ * Jobs still running that no active run claims as its current attempt — left behind when their
+ * host was taken over while it was silent, or when a retry moved on: stopped, so one run never
+ * has two jobs at work.
+ */
+async function stopOrphans(db: Db, opts: RunnerOptions): Promise<void> {
+  for (const executor of Object.values(opts.executors)) {
+    const running = await executor.running?.({ signal: AbortSignal.timeout(opts.callTimeoutMs) });
+    if (!running || running.length === 0) continue;
+    const current = await db.select({ remoteId: runs.remoteId }).from(runs)
+      .where(and(sql`${runs.remoteId} in ${running}`, sql`${runs.status} in ${runLifecycle.active}`));
+    const claimed = new Set(current.map((r) => r.remoteId));
+    for (const remoteId of running.filter((id) => !claimed.has(id))) {
+      log.warn("runner: stopping a job no run claims any more", { remoteId, placement: executor.placement });
+      await executor.stop(remoteId, { signal: AbortSignal.timeout(opts.callTimeoutMs) });
+    }
+  }
+}
 
 /**
  * Moves one claimed run one step towards its desired state. Level-triggered and idempotent: a

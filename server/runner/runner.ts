@@ -84,13 +84,21 @@ export function runnerOwner(role: "web" | "worker" | "tick"): string {
 
 export interface RunnerLoop { stop(): Promise<void>; wake(): void }
 
+/** Sweeps run when a runner starts, then every five minutes. */
+const SWEEP_EVERY_MS = 5 * 60_000;
+
 /** Runs `runOnce` every pollMs (sooner after `wake()`), until stopped. Stop releases held leases. */
 export function startRunnerLoop(db: Db, opts: RunnerOptions): RunnerLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wakeNow: (() => void) | undefined;
+  let lastSweep = 0;
   const done = (async () => {
     while (!stopped) {
+      if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+        lastSweep = Date.now();
+        for (const controller of CONTROLLERS) await controller.sweep?.(db, opts).catch((err) => log.warn(`runner: ${controller.lifecycle.name} sweep failed`, { err }));
+      }
       try {
         const { claimed } = await runOnce(db, opts);
         if (claimed >= opts.batchSize) continue; // more are due: don't wait

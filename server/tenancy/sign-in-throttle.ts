@@ -28,15 +28,17 @@ export async function countSignInAttempt(db: DbOrTx, keys: ThrottleKeys): Promis
   let wait = 0;
   for (const key of keysOf(keys)) {
     const limit = key.startsWith("account:") ? THROTTLE.perAccount : THROTTLE.perAddress;
-    // One statement: start a new window when the old one is over, count, lock at the limit.
+    // One statement: count; start a new window only when the old one is over and no lock holds;
+    // lock at the limit. A lock outlives its window: it ends when it says it does.
+    const fresh = sql`(t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) and (t.locked_until is null or t.locked_until <= now()))`;
     const [row] = (await db.execute(sql`
       insert into sign_in_throttle as t (key, failures, window_started_at)
       values (${key}, 1, now())
       on conflict (key) do update set
-        failures = case when t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) then 1 else t.failures + 1 end,
-        window_started_at = case when t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) then now() else t.window_started_at end,
+        failures = case when ${fresh} then 1 else t.failures + 1 end,
+        window_started_at = case when ${fresh} then now() else t.window_started_at end,
         locked_until = case
-          when (case when t.window_started_at < now() - make_interval(mins => ${THROTTLE.windowMinutes}) then 1 else t.failures + 1 end) >= ${limit}
+          when (case when ${fresh} then 1 else t.failures + 1 end) >= ${limit}
           then greatest(t.locked_until, now() + make_interval(mins => ${THROTTLE.lockMinutes})) else t.locked_until end
       returning failures, ceil(extract(epoch from (locked_until - now())) / 60)::int as wait`)) as unknown as Array<{ failures: number; wait: number | null }>;
     if (row.failures > limit && (row.wait ?? 0) > 0) wait = Math.max(wait, row.wait ?? 0);

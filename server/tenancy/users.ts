@@ -104,7 +104,7 @@ export async function upsertOAuthUser(db: Db, input: OAuthProfile) {
     let user = await findUserByEmail(tx, input.email);
     // Linking by address needs both sides verified: the provider's claim, and our account's own
     // (a password sign-up never proved its address — someone could have registered it first).
-    if (user && !(input.emailVerified && (user.emailVerified !== null || user.passwordHash === null))) {
+    if (user && !(input.emailVerified && user.emailVerified !== null)) {
       throw new ForbiddenError(`An account for ${input.email} exists, and its address could not be confirmed as the same person's; sign in with your password`);
     }
     if (!user) {

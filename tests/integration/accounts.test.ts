@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { authAccounts, memberships, users } from "@/server/db/schema";
+import { authAccounts, memberships, signInThrottle, users } from "@/server/db/schema";
 import { authenticateApiKey } from "@/server/tenancy/api-keys";
 import { THROTTLE } from "@/server/tenancy/sign-in-throttle";
 import { signInWithPassword, signUp, upsertOAuthUser } from "@/server/tenancy/users";
@@ -57,6 +57,17 @@ describe("accounts follow what providers and members assert", () => {
     await signUp(db, { name: "O", email: other, password: "correct-horse-8" });
     expect(await signInWithPassword(db, { email: other, password: "correct-horse-8", address: sprayer })).toMatchObject({ reason: "throttled" });
     expect((await signInWithPassword(db, { email: other, password: "correct-horse-8", address: "10.2.2.2" })).ok).toBe(true);
+  });
+
+  it("keeps a lock for its full time even when the counting window rolls over", async () => {
+    await createOrgWithAdmin();
+    const db = await getDb();
+    const email = `roll-${unique()}@example.com`;
+    await signUp(db, { name: "R", email, password: "correct-horse-5" });
+    for (let i = 0; i < THROTTLE.perAccount; i++) await signInWithPassword(db, { email, password: "nope-nope-1", address: null });
+    // The window started 15 minutes ago (the guesses came at its very end); the lock is fresh.
+    await db.update(signInThrottle).set({ windowStartedAt: new Date(Date.now() - (THROTTLE.windowMinutes * 60_000 + 1_000)) }).where(eq(signInThrottle.key, `account:${email}`));
+    expect(await signInWithPassword(db, { email, password: "correct-horse-5", address: null })).toMatchObject({ reason: "throttled" });
   });
 
   it("counts parallel guesses before checking them: at most the limit are tried", async () => {

@@ -7,6 +7,7 @@ import { lifecycleTransitions, runnerPlacements, runs } from "@/server/db/schema
 import type { LocalExecutor } from "@/server/executors/local/local-executor";
 import type { Executor } from "@/server/executors/types";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
+import { runController } from "@/server/runner/run-reconciler";
 import { runOnce, type FaultPoint } from "@/server/runner/runner";
 import { systemActor } from "@/server/tenancy/actor";
 import { cancelJob } from "@/server/training/jobs";
@@ -65,9 +66,11 @@ describe("runner faults and races", () => {
     const [after] = await db.select().from(runs).where(eq(runs.id, runId));
     expect(after).toMatchObject({ status: "QUEUED", attempt: 2, placement: null });
     expect(after.statusMessage).toMatch(/no runner has answered for the host that ran it/);
-    // (The orphan on the silent host is left to it; here we stop our own copy of the story.)
-    const orphanDir = path.join((here.executors.local as LocalExecutor).runsDir, started.remoteId!);
-    process.kill(-(JSON.parse(fs.readFileSync(path.join(orphanDir, "pid.json"), "utf8")) as { jobPgid: number }).jobPgid, "SIGKILL");
+    // When the silent host's runner comes back, its sweep stops the job nobody claims any more.
+    const o = { signal: AbortSignal.timeout(10_000) };
+    expect(await here.executors.local.running!(o)).toContain(started.remoteId);
+    await runController.sweep!(db, here);
+    await expect.poll(async () => (await here.executors.local.status(started.remoteId!, o)).state, { timeout: 10_000 }).toBe("STOPPED");
     await cancelJob(db, { id: started.orgId }, systemActor("test"), runId);
   });
 

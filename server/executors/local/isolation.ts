@@ -70,12 +70,22 @@ function sandboxArgs(workspace: string, hidden: string[], cwd: string, writable:
   // Order matters, later mounts cover earlier ones: what must be seen under the private /tmp
   // (examples, writable paths), then the masks over secrets, then the workspace on top of all.
   return [
-    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
+    "--ro-bind", "/", "/", "--dev", "/dev", ...gpuDevices().flatMap((d) => ["--dev-bind-try", d, d]),
+    "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
     ...readable.filter((p) => fs.existsSync(p)).flatMap((p) => ["--ro-bind", p, p]),
     ...writable.filter((p) => fs.existsSync(p)).flatMap((p) => ["--bind", p, p]),
     ...masks,
-    "--bind", workspace, workspace, "--unshare-pid", "--die-with-parent", "--chdir", cwd, "--",
+    "--bind", workspace, workspace, "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--chdir", cwd, "--",
   ];
+}
+
+/** GPU device nodes (NVIDIA, DRM, AMD KFD): the sandbox's fresh /dev would otherwise lack them. */
+function gpuDevices(): string[] {
+  try {
+    return fs.readdirSync("/dev").filter((d) => /^(nvidia.*|dri|kfd)$/.test(d)).map((d) => `/dev/${d}`);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -166,8 +176,16 @@ export function jobUidLockPath(uid: number, locksDir = JOB_UID_LOCKS): string {
   return path.join(locksDir, String(uid));
 }
 
-export function releaseJobUid(uid: number, locksDir = JOB_UID_LOCKS): void {
-  fs.rmSync(jobUidLockPath(uid, locksDir), { recursive: true, force: true });
+/** Gives a uid back, if `owner` (the remote id) still holds it. */
+export function releaseJobUid(uid: number, owner: string, locksDir = JOB_UID_LOCKS): void {
+  const lock = jobUidLockPath(uid, locksDir);
+  let holder: string | null = null;
+  try {
+    holder = fs.readFileSync(path.join(lock, "owner"), "utf8").trim();
+  } catch {
+    return;
+  }
+  if (holder === owner) fs.rmSync(lock, { recursive: true, force: true });
 }
 
 /** Uids of processes alive now, read from /proc (a zombie is dead: it only waits to be reaped). */

@@ -12,6 +12,7 @@ import path from "node:path";
 import type { CallOptions, Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
 import { allocateJobUid, detectIsolation, hiddenPaths, jobEnvironment, jobUidLockPath, launchPlan, releaseJobUid, type IsolationMode } from "./isolation";
 import { describeExit, hostIdentity, instanceId, mtimeMs, readJson, signalGroup, supervisorAlive, supervisorPath, utf8Boundary, type ExitFile, type PidFile } from "./run-files";
+import { log } from "@/server/log";
 import { prepareWorkspace, reclaimJobUids } from "./workspace";
 
 export interface LocalExecutorOptions {
@@ -50,7 +51,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
   const detected = options.isolation === undefined || options.sandbox === undefined ? detectIsolation() : null;
   const isolation = options.isolation ?? detected!.mode;
   const sandbox = options.sandbox ?? (isolation === "bwrap" || (isolation === "user" && detected!.sandbox));
-  if (isolation === "user") reclaimJobUids(runsDir, workspacesDir);
+  if (isolation === "user") reclaimJobUids(runsDir, workspacesDir, (problem, err) => log.warn(`local executor: ${problem}`, { err }));
   const graceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
 
   function runDir(remoteId: string): string {
@@ -126,7 +127,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
         child.stdin!.end(JSON.stringify({ plan }));
         child.unref();
       } catch (err) {
-        if (uid !== undefined) releaseJobUid(uid);
+        if (uid !== undefined) releaseJobUid(uid, remoteId);
         if (workspace) await fs.rm(workspace, { recursive: true, force: true });
         await fs.rm(dir, { recursive: true, force: true });
         throw err;
@@ -199,6 +200,19 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
       } finally {
         await handle.close();
       }
+    },
+
+    async running({ signal }: CallOptions): Promise<string[]> {
+      signal.throwIfAborted();
+      const ids: string[] = [];
+      for (const id of existsSync(runsDir) ? await fs.readdir(runsDir) : []) {
+        if (!REMOTE_ID.test(id) || id.startsWith(".") || id === "instance-id") continue;
+        const dir = path.join(runsDir, id);
+        if (existsSync(path.join(dir, "exit.json"))) continue;
+        const pidFile = await readJson<PidFile>(path.join(dir, "pid.json")).catch(() => null);
+        if (pidFile && (await supervisorAlive(pidFile))) ids.push(id);
+      }
+      return ids;
     },
 
     async stop(remoteId: string, { signal }: CallOptions): Promise<void> {

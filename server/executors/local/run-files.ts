@@ -75,6 +75,18 @@ export async function supervisorAlive(pidFile: PidFile): Promise<boolean> {
  * which stays to record the end and clean up. Callers check the supervisor is alive first, so
  * the group is the job's and not a reused id.
  */
+/** supervisorAlive, for start-up code that runs before anything is awaited. */
+export function supervisorAliveSync(pidFile: PidFile): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pidFile.pid}/stat`, "utf8");
+  } catch {
+    return false;
+  }
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields[0] !== "Z" && fields[19] === pidFile.startTime;
+}
+
 export function signalGroup(pidFile: PidFile, signal: NodeJS.Signals): void {
   const group = pidFile.jobPgid ?? (pidFile.pgid === pidFile.pid ? pidFile.pgid : null);
   if (!group) return;

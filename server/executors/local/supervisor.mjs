@@ -15,7 +15,7 @@
 // The job runs in a process group of its own (jobPgid), so stopping it never signals us: we
 // stay to record how it ended and to clean up after it.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -48,54 +48,74 @@ function writeAtomic(name, value) {
   fs.renameSync(tmp, file(name));
 }
 
-/**
- * Run as the job's own uid, after it ended: kill everything still running under that uid
- * (kill(-1) reaches exactly the caller's processes, never the caller) until nothing is left,
- * then empty the workspace and the uid's files in shared temp directories. Running as the job's
- * uid, a symlink it planted can only lead to files it could touch anyway. Exit 0 = all gone.
- */
-const REAPER = `
-const fs = require("node:fs"), path = require("node:path");
-const [workspace] = process.argv.slice(1);
-const uid = process.getuid();
-// Live (non-zombie) processes of this uid other than us. kill(-1) itself cannot tell: it
-// succeeds whenever any other process exists, signalled or not.
-const others = () => fs.readdirSync("/proc").filter((p) => /^\\d+$/.test(p) && Number(p) !== process.pid).filter((p) => {
-  try {
-    const status = fs.readFileSync("/proc/" + p + "/status", "utf8");
-    return Number(/^Uid:\\s+(\\d+)/m.exec(status)[1]) === uid && !/^State:\\s+Z/m.test(status);
-  } catch { return false; }
-});
-let gone = false;
-for (let i = 0; i < 200 && !gone; i++) {
-  try { process.kill(-1, "SIGKILL"); } catch {}
-  gone = others().length === 0;
-}
-if (!gone) process.exit(3);
-for (const entry of fs.readdirSync(workspace)) fs.rmSync(path.join(workspace, entry), { recursive: true, force: true });
-for (const dir of ["/tmp", "/var/tmp", "/dev/shm"]) {
-  let names = [];
-  try { names = fs.readdirSync(dir); } catch {}
-  for (const name of names) {
-    const full = path.join(dir, name);
-    try { if (fs.lstatSync(full).uid === uid) fs.rmSync(full, { recursive: true, force: true }); } catch {}
+/** Live (non-zombie) processes running as `uid`, read from /proc. */
+function processesOf(uid) {
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid && !/^State:\s+Z/m.test(status)) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
   }
+  return pids;
 }
-`;
 
-/** After the job: nothing of it may outlive it, so its uid and workspace can be handed out again. */
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Kills everything still running as `uid` until a scan finds nothing. Sound: only a process of
+ * that uid can start another one, and the uid stays locked, so once none is left none comes back.
+ * Up to a minute: some processes take seconds to die after SIGKILL (a GPU context, a huge heap).
+ */
+function killAll(uid) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; sleep(50)) {
+    const left = processesOf(uid);
+    if (left.length === 0) return true;
+    for (const pid of left) {
+      try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+    }
+  }
+  return false;
+}
+
+/**
+ * After the job: nothing of it may outlive it, so its uid and workspace can be handed out again.
+ * Files are removed only once no process of the job's uid is left, so nothing can swap a path
+ * for a symlink while we delete (and rm never follows symlinks).
+ */
 function cleanUp(spec) {
   if (!spec?.workspace) return;
-  if (typeof spec.uid === "number") {
-    const reaped = spawnSync(process.execPath, ["-e", REAPER, spec.workspace], { uid: spec.uid, gid: spec.uid, stdio: "ignore", timeout: 60_000 });
-    // Something of the job survived: keep its uid taken and its workspace, rather than hand
-    // either to the next job.
-    if (reaped.status !== 0) return;
-    fs.rmdirSync(spec.workspace);
-    if (spec.uidLock) fs.rmSync(spec.uidLock, { recursive: true, force: true });
+  if (typeof spec.uid !== "number") {
+    fs.rmSync(spec.workspace, { recursive: true, force: true });
     return;
   }
+  // Something of the job survived: keep its uid taken and its workspace, rather than hand
+  // either to the next job.
+  if (!killAll(spec.uid)) return;
   fs.rmSync(spec.workspace, { recursive: true, force: true });
+  for (const dir of ["/tmp", "/var/tmp", "/dev/shm"]) {
+    let names = [];
+    try { names = fs.readdirSync(dir); } catch { /* absent */ }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      try {
+        if (fs.lstatSync(full).uid === spec.uid) fs.rmSync(full, { recursive: true, force: true });
+      } catch { /* gone */ }
+    }
+  }
+  // Only our own lock: after a reboot or a reclaim the uid may belong to another job by now.
+  if (spec.uidLock && readOwner(spec.uidLock) === path.basename(runDir)) fs.rmSync(spec.uidLock, { recursive: true, force: true });
+}
+
+function readOwner(lock) {
+  try {
+    return fs.readFileSync(path.join(lock, "owner"), "utf8").trim();
+  } catch {
+    return null;
+  }
 }
 
 let finished = false;

@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { JOB_UID_LOCKS, liveUids, releaseJobUid } from "./isolation";
+import { supervisorAliveSync, type PidFile } from "./run-files";
 
 /**
  * A job's working directory: empty but for `examples/` (the templates' code), owned by the
@@ -27,26 +28,47 @@ export async function prepareWorkspace(opts: { workspacesDir: string; remoteId: 
 }
 
 /**
- * At start-up: give back the uids of this installation's jobs that ended while their supervisor
- * could not clean up (it was killed, or the launch plan never arrived) — once no process of
- * theirs is left, their workspace goes and their uid is free again.
+ * At start-up: take back what jobs of this installation left behind when their supervisor could
+ * not clean up (killed, out of memory, a reboot emptied /run). A job has ended when its
+ * supervisor is gone; once no process of its uid is left, its workspace goes and its uid is free.
+ * Workspaces no lock accounts for (after a reboot) go too, or the next job given their old uid
+ * could read them. Problems are reported, never thrown: a stuck mount must not stop all jobs.
  */
-export function reclaimJobUids(runsDir: string, workspacesDir: string, locksDir = JOB_UID_LOCKS): void {
-  if (!existsSync(locksDir)) return;
+export function reclaimJobUids(runsDir: string, workspacesDir: string, report: (problem: string, err: unknown) => void, locksDir = JOB_UID_LOCKS): void {
   const live = liveUids();
-  for (const name of readdirSync(locksDir)) {
-    const uid = Number(name);
-    let owner: string;
+  const ended = (remoteId: string) => {
+    const dir = path.join(runsDir, remoteId);
+    if (existsSync(path.join(dir, "exit.json"))) return true;
     try {
-      owner = readFileSync(path.join(locksDir, name, "owner"), "utf8").trim();
+      const pidFile = JSON.parse(readFileSync(path.join(dir, "pid.json"), "utf8")) as PidFile;
+      return !supervisorAliveSync(pidFile);
     } catch {
-      continue;
+      return !existsSync(dir);
     }
-    // Another installation's job, or one still running or starting: not ours to take back.
-    if (!/^[A-Za-z0-9._-]+$/.test(owner) || !existsSync(path.join(runsDir, owner)) || live.has(uid)) continue;
-    if (!existsSync(path.join(runsDir, owner, "exit.json"))) continue;
-    rmSync(path.join(workspacesDir, owner), { recursive: true, force: true });
-    releaseJobUid(uid, locksDir);
+  };
+  const locked = new Set<string>();
+  for (const name of existsSync(locksDir) ? readdirSync(locksDir) : []) {
+    try {
+      const uid = Number(name);
+      const owner = readFileSync(path.join(locksDir, name, "owner"), "utf8").trim();
+      locked.add(owner);
+      // Another installation's job, or one still running: not ours to take back.
+      if (!/^[A-Za-z0-9._-]+$/.test(owner) || !existsSync(path.join(runsDir, owner)) || live.has(uid) || !ended(owner)) continue;
+      rmSync(path.join(workspacesDir, owner), { recursive: true, force: true });
+      releaseJobUid(uid, owner, locksDir);
+      locked.delete(owner);
+    } catch (err) {
+      report(`cannot reclaim job uid ${name}`, err);
+    }
+  }
+  for (const name of existsSync(workspacesDir) ? readdirSync(workspacesDir) : []) {
+    if (name.startsWith(".") || locked.has(name)) continue;
+    try {
+      const owner = statSync(path.join(workspacesDir, name)).uid;
+      if (!live.has(owner) && ended(name)) rmSync(path.join(workspacesDir, name), { recursive: true, force: true });
+    } catch (err) {
+      report(`cannot remove the workspace ${name}`, err);
+    }
   }
 }
 
