@@ -60,22 +60,10 @@ export async function mtimeMs(file: string): Promise<number | null> {
  * start time. Zombies count as gone (their parent, possibly this app, has not reaped them yet).
  */
 export async function supervisorAlive(pidFile: PidFile): Promise<boolean> {
-  let stat: string;
-  try {
-    stat = await fs.readFile(`/proc/${pidFile.pid}/stat`, "utf8");
-  } catch {
-    return false;
-  }
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return fields[0] !== "Z" && fields[19] === pidFile.startTime;
+  return supervisorAliveSync(pidFile);
 }
 
-/**
- * Signals the job's process group — the job and everything it forked, never its supervisor,
- * which stays to record the end and clean up. Callers check the supervisor is alive first, so
- * the group is the job's and not a reused id.
- */
-/** supervisorAlive, for start-up code that runs before anything is awaited. */
+/** supervisorAlive, for start-up code that runs before anything is awaited (one small read). */
 export function supervisorAliveSync(pidFile: PidFile): boolean {
   let stat: string;
   try {
