@@ -23,11 +23,11 @@ export async function bootServer(): Promise<void> {
   setRunnerWake(loop.wake);
   log.info("runner started", { owner: opts.owner, pollMs: opts.pollMs });
   const local = opts.executors.local as LocalExecutor;
-  const where = { isolation: local.isolation, runsDir: local.runsDir, workspacesDir: local.workspacesDir };
+  const where = { isolation: local.isolation, sandbox: local.sandbox, runsDir: local.runsDir, workspacesDir: local.workspacesDir };
   if (local.isolation === "none") {
     log.warn("local jobs run as this user and can read whatever it can, Anvil's data directory included; install bubblewrap (apt-get install bubblewrap) to sandbox them", where);
   } else {
-    log.info(local.isolation === "user" ? "local jobs run under uids of their own" : "local jobs run in a bubblewrap sandbox", where);
+    log.info(local.isolation === "user" ? `local jobs run under uids of their own${local.sandbox ? ", in a bubblewrap sandbox" : " (install bubblewrap to sandbox them too)"}` : "local jobs run in a bubblewrap sandbox", where);
   }
   const shutdown = () => { void loop.stop(); };
   process.once("SIGTERM", shutdown);
