@@ -22,10 +22,13 @@ export default async function NewJobPage({ params }: { params: Promise<{ org: st
     );
   }
   const [templates, projects] = await Promise.all([api.training.templates({ org }), api.training.projects({ org })]);
+  const canRunCommands = can(me.role, "host:execute", me.grants);
   return (
     <div>
-      <PageHeader eyebrow={back} title="New training job" description="Pick a template or run your own command; it starts on this machine right away." />
-      <NewJobForm org={org} templates={[...templates]} projects={projects} canRunCommands={can(me.role, "host:execute", me.grants)} />
+      <PageHeader eyebrow={back} title="New training job" description={canRunCommands
+        ? "Pick a template or run your own command; it starts on this machine right away."
+        : "Pick a template; it starts on this machine right away. Running your own commands here needs an admin's permission (Settings → Members)."} />
+      <NewJobForm org={org} templates={[...templates]} projects={projects} canRunCommands={canRunCommands} />
     </div>
   );
 }
