@@ -1,5 +1,6 @@
 "use server";
 
+import { TRPCError } from "@trpc/server";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -73,7 +74,8 @@ export async function acceptInvitationAction(token: string): Promise<void> {
   try {
     slug = (await (await serverApi()).invitations.accept({ token })).orgSlug;
   } catch (err) {
-    if (err instanceof Error && "code" in err && err.code === "NOT_FOUND") redirect(`/invite/${encodeURIComponent(token)}`);
+    // A used or expired link: its page says so.
+    if (err instanceof TRPCError && err.code === "NOT_FOUND") redirect(`/invite/${encodeURIComponent(token)}`);
     throw err;
   }
   redirect(`/${slug}/dashboard`);

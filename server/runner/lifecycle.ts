@@ -64,7 +64,6 @@ export interface Lifecycle<S extends string, T extends LifecycleTable> extends L
   readonly active: readonly S[];
   canTransition(from: S, to: S): boolean;
   isTerminal(status: string): boolean;
-  isStatus(value: string): value is S;
   /** Every legal pair, in declaration order. */
   pairs(): Array<[S, S]>;
   /** Inserts the entity in its initial status, with its creation transition, audit row and notify. */
@@ -128,7 +127,6 @@ export function defineLifecycle<const S extends string, T extends LifecycleTable
   return {
     name: def.name, table, statuses: def.statuses, initial: def.initial, terminal: def.terminal, active,
     canTransition, isTerminal, pairs, register,
-    isStatus: (value: string): value is S => (def.statuses as readonly string[]).includes(value),
     ...createLeases(table, active),
 
     async create(tx, input) {

@@ -7,9 +7,9 @@ export interface RetryPolicy { attempt: number; maxRetries: number; retryOnFailu
  * platform's fault, as a Kubernetes Job's backoffLimit treats a vanished pod); a job that failed
  * on its own is retried only when its spec asks for it. Never after a cancel.
  */
-export function retryDecision(run: RetryPolicy, status: RemoteStatus, lost: boolean): { retry: boolean; note: string | null } {
+export function retryDecision(run: RetryPolicy, status: RemoteStatus): { retry: boolean; note: string | null } {
   if (run.desiredState === "CANCEL") return { retry: false, note: null };
-  const retryable = lost || (status.state === "FAILED" && run.retryOnFailure);
+  const retryable = status.state === "LOST" || (status.state === "FAILED" && run.retryOnFailure);
   if (!retryable) return { retry: false, note: null };
   if (run.attempt <= run.maxRetries) return { retry: true, note: null };
   return { retry: false, note: run.maxRetries === 0 ? "retries are off for this job" : `no retries left (${run.maxRetries} of ${run.maxRetries} used)` };

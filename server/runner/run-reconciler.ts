@@ -114,8 +114,7 @@ class RunStep {
       return void (await this.finish(status));
     }
     if (status.state === "RUNNING" && run.status === "STARTING") {
-      const startedAt = status.startedAt ? sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` : undefined;
-      if (!(await this.move("RUNNING", "process started", { statusMessage: null, ...(startedAt ? { startedAt } : {}) }))) return;
+      if (!(await this.move("RUNNING", "process started", { statusMessage: null, ...executorStart(status) }))) return;
     }
     await this.release(this.opts.pollMs);
   }
@@ -144,11 +143,11 @@ class RunStep {
     const times: ColumnValues<typeof runs> = {
       exitCode: status.exitCode ?? null,
       exitSignal: status.signal ?? null,
-      ...(status.startedAt ? { startedAt: sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` } : {}),
+      ...executorStart(status),
       ...(status.finishedAt ? { finishedAt: new Date(status.finishedAt) } : {}),
     };
     const lost = status.state === "LOST";
-    const decision = retryDecision(run, status, lost);
+    const decision = retryDecision(run, status);
     if (decision.retry) {
       const delay = retryDelaySeconds(run.attempt);
       const next = run.attempt + 1;
@@ -247,6 +246,11 @@ class RunStep {
       fn({ signal }).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
   }
+}
+
+/** The start time the executor saw, unless the run already has one (a retry keeps the first). */
+function executorStart(status: RemoteStatus): ColumnValues<typeof runs> {
+  return status.startedAt ? { startedAt: sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` } : {};
 }
 
 function jobSpecFor(opts: RunnerOptions, run: Run, token: string): JobSpec {

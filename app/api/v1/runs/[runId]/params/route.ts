@@ -5,7 +5,7 @@ import { auditRunWrite, logParams } from "@/server/tracking/runs";
 
 const scalar = z.union([z.string().max(6000), z.number(), z.boolean()]).transform(String);
 /** MLflow takes 100 params per batch; we take up to 1,000 (documented in the README). */
-export const MAX_PARAMS_PER_REQUEST = 1_000;
+const MAX_PARAMS_PER_REQUEST = 1_000;
 const body = z.object({
   params: z.record(z.string().min(1).max(250), scalar).refine((p) => Object.keys(p).length <= MAX_PARAMS_PER_REQUEST, `at most ${MAX_PARAMS_PER_REQUEST} params per request`),
 });
