@@ -1,4 +1,4 @@
-import { Ban, CircleCheck, CircleDashed, CircleX, Clock, LoaderCircle, type LucideIcon } from "lucide-react";
+import { Ban, CircleCheck, CircleDashed, CircleX, Clock, HeartCrack, LoaderCircle, type LucideIcon } from "lucide-react";
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
 import type { RunStatus } from "@/server/runner/run-lifecycle";
@@ -14,6 +14,7 @@ export const RUN_STATUS_STYLES: Record<RunStatus, StatusStyle> = {
   QUEUED: { label: "Queued", icon: Clock, variant: "neutral" },
   STARTING: { label: "Starting", icon: CircleDashed, variant: "info" },
   RUNNING: { label: "Running", icon: LoaderCircle, variant: "info", spin: true },
+  CRASHED: { label: "Crashed", icon: HeartCrack, variant: "danger" },
   SUCCEEDED: { label: "Succeeded", icon: CircleCheck, variant: "success" },
   FAILED: { label: "Failed", icon: CircleX, variant: "danger" },
   CANCELLED: { label: "Cancelled", icon: Ban, variant: "warning" },

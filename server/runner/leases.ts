@@ -54,7 +54,7 @@ export function createLeases<T extends LifecycleTable>(table: T, active: readonl
 
     async release(db, held, owner, delayMs, set = {}) {
       await db.update(table)
-        .set({ ...set, leaseOwner: null, leaseExpiresAt: null, nextCheckAt: sql`now() + make_interval(secs => ${delayMs / 1000})` } as never)
+        .set({ nextCheckAt: sql`now() + make_interval(secs => ${delayMs / 1000})`, ...set, leaseOwner: null, leaseExpiresAt: null } as never)
         .where(and(eq(table.id, held.id), eq(table.version, held.version), eq(table.leaseOwner, owner)));
     },
 

@@ -6,7 +6,9 @@ import { defineLifecycle } from "./lifecycle";
 /**
  * The run lifecycle. STARTING = intent recorded (the attempt's remote id is written before the
  * executor is called); back to QUEUED = a retry under a new attempt, after a job was lost or
- * failed and its retry policy allows another attempt.
+ * failed and its retry policy allows another attempt. Runs logged from outside (SDKs, MLflow
+ * clients) go QUEUED → RUNNING at once; CRASHED = their client stopped sending heartbeats, and
+ * it comes back to RUNNING if the client does.
  */
 const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED"] as const;
 const ended = (status: string) => (TERMINAL as readonly string[]).includes(status);
@@ -14,14 +16,15 @@ const ended = (status: string) => (TERMINAL as readonly string[]).includes(statu
 export const runLifecycle = defineLifecycle({
   name: "run",
   table: runs,
-  statuses: ["QUEUED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"],
+  statuses: ["QUEUED", "STARTING", "RUNNING", "CRASHED", "SUCCEEDED", "FAILED", "CANCELLED"],
   initial: "QUEUED",
   transitions: {
     // FAILED straight from QUEUED: the spec can't be submitted at all (unknown executor, bad command).
-    QUEUED: ["STARTING", "CANCELLED", "FAILED"],
+    QUEUED: ["STARTING", "RUNNING", "CANCELLED", "FAILED"],
     // SUCCEEDED/FAILED straight from STARTING: the job ended before a runner saw it running.
     STARTING: ["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "QUEUED"],
-    RUNNING: ["SUCCEEDED", "FAILED", "CANCELLED", "QUEUED"],
+    RUNNING: ["SUCCEEDED", "FAILED", "CANCELLED", "QUEUED", "CRASHED"],
+    CRASHED: ["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"],
     SUCCEEDED: [],
     FAILED: [],
     CANCELLED: [],

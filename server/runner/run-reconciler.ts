@@ -10,6 +10,7 @@ import type { ColumnValues } from "./lifecycle";
 import { retryDelaySeconds, retryDecision } from "./retry-policy";
 import { runLifecycle, type RunStatus } from "./run-lifecycle";
 import type { Controller, RunnerOptions } from "./controller";
+import { reconcileExternalRun } from "./external-run-step";
 
 type Run = typeof runs.$inferSelect;
 
@@ -35,7 +36,8 @@ export const runController: Controller<typeof runs> = {
       and p.seen_at > now() - make_interval(secs => ${opts.placementTimeoutSeconds}))`;
     return or(isNull(runs.placement), ...(mine.length > 0 ? [sql`${runs.placement} in ${mine}`] : []), abandoned);
   },
-  reconcile: (db, opts, row, signal) => new RunStep(db, opts, { ...row }, signal).reconcile(),
+  reconcile: (db, opts, row, signal) =>
+    row.executor === "external" ? reconcileExternalRun(db, opts, row, signal) : new RunStep(db, opts, { ...row }, signal).reconcile(),
   sweep: stopOrphans,
 };
 

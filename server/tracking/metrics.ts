@@ -1,40 +1,30 @@
 import { sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/server/db/client";
+import type { DbOrTx } from "@/server/db/client";
+import { NotFoundError } from "@/server/errors";
 import { toDouble, type MetricPoint } from "./metric-input";
 
 /**
- * Batch ingestion: one statement over unnest() arrays, ON CONFLICT DO NOTHING on
- * (run, attempt, key, step), so a replayed or overlapping batch adds nothing.
+ * Batch ingestion in one round trip (`anvil_ingest_metrics`, migration 0005): the run's turn,
+ * the raw rows (a replayed point inserts nothing), the rollup tiles and per-key summaries built
+ * from the rows actually inserted, and the external run's heartbeat.
  *
- * Writers of one run take turns (a transaction-scoped advisory lock on the run): the stream's
- * cursor is the sequence number, drawn before commit, so without turns a reader could pass a
- * number whose row commits later and never see that row. With them, a committed number means
- * every smaller number of that run is committed too.
+ * Writers of one run take turns (a transaction-scoped advisory lock on the run): the live
+ * stream's cursor is the summary sequence number, drawn before commit, so without turns a reader
+ * could pass a number whose row commits later and never see that update.
+ *
+ * `attempt` null = the run's current attempt (API keys); a run token writes to its own attempt.
  */
-export async function ingestMetrics(db: Db, run: { id: string; orgId: string; attempt: number }, points: MetricPoint[]): Promise<number> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${METRICS_LOCK_SPACE}, hashtext(${run.id}))`);
-    return insertMetrics(tx, run, points);
-  });
-}
-
-const METRICS_LOCK_SPACE = 7_304_112;
-
-async function insertMetrics(db: DbOrTx, run: { id: string; orgId: string; attempt: number }, points: MetricPoint[]): Promise<number> {
-  const now = Date.now();
+export async function ingestMetrics(db: DbOrTx, run: { id: string; orgId: string; attempt: number | null }, points: MetricPoint[]): Promise<number> {
   const keys = points.map((p) => p.key);
   const steps = points.map((p) => String(p.step));
-  const times = points.map((p) => new Date(p.timestamp ?? now).toISOString());
+  const times = points.map((p) => (p.timestamp === undefined ? null : new Date(p.timestamp).toISOString()));
   // Doubles as text so NaN/±Infinity survive the driver; Postgres parses 'NaN' and 'Infinity'.
   const values = points.map((p) => pgDoubleText(toDouble(p.value)));
-  const result = await db.execute(sql`
-    insert into metrics (run_id, org_id, attempt, key, step, ts, value)
-    select ${run.id}::uuid, ${run.orgId}::uuid, ${run.attempt}, k, s, t, v
-    from unnest(${pgArray(keys)}::text[], ${pgArray(steps)}::bigint[], ${pgArray(times)}::timestamptz[], ${pgArray(values)}::float8[]) as u(k, s, t, v)
-    on conflict do nothing`);
-  const inserted = (result as unknown as { count: number }).count;
-  if (inserted > 0) await db.execute(sql`select pg_notify('anvil_metrics', ${run.id})`);
-  return inserted;
+  const [row] = await db.execute(sql`
+    select anvil_ingest_metrics(${run.id}::uuid, ${run.orgId}::uuid, ${run.attempt}::int,
+      ${pgArray(keys)}::text[], ${pgArray(steps)}::bigint[], ${pgArray(times)}::timestamptz[], ${pgArray(values)}::float8[]) as n`) as unknown as Array<{ n: number }>;
+  if (row.n < 0) throw new NotFoundError("Run");
+  return row.n;
 }
 
 function pgDoubleText(v: number): string {
@@ -44,65 +34,74 @@ function pgDoubleText(v: number): string {
   return String(v);
 }
 
-/** A Postgres array literal; every element quoted, so no value can break out of it. */
-function pgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+/** A Postgres array literal; every element quoted (null = NULL), so no value can break out of it. */
+export function pgArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? "NULL" : `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
 }
 
-export interface MetricBucket { step: number; time: number; min: number | null; max: number | null; last: number | null }
-export interface MetricSeriesData { runId: string; key: string; points: MetricBucket[] }
+/** JSON cannot carry NaN/±Infinity: numbers when finite, else the strings MLflow uses. */
+export function jsonDouble(v: number | string | null): number | string | null {
+  if (v === null) return null;
+  const n = Number(v);
+  if (Number.isFinite(n)) return n;
+  if (Number.isNaN(n)) return "NaN";
+  return n > 0 ? "Infinity" : "-Infinity";
+}
+
+export interface MetricSummary {
+  runId: string; key: string; attempt: number; n: number; firstStep: number; lastStep: number;
+  firstTime: number; lastTime: number; last: number | string | null; min: number | null; max: number | null; seq: number;
+}
+
+interface SummaryRow {
+  run_id: string; key: string; attempt: number; n: string; first_step: string; last_step: string;
+  first_ts: string; last_ts: string; last_value: string; vmin: number | null; vmax: number | null; seq: string;
+}
+
+const toSummary = (r: SummaryRow): MetricSummary => ({
+  runId: r.run_id, key: r.key, attempt: r.attempt, n: Number(r.n), firstStep: Number(r.first_step), lastStep: Number(r.last_step),
+  firstTime: Number(r.first_ts), lastTime: Number(r.last_ts), last: jsonDouble(r.last_value), min: r.vmin, max: r.vmax, seq: Number(r.seq),
+});
+
+const summaryColumns = sql`run_id, key, attempt, n, first_step, last_step, extract(epoch from first_ts) * 1000 as first_ts,
+  extract(epoch from last_ts) * 1000 as last_ts, last_value::text as last_value, vmin, vmax, seq`;
+
+/** Last/min/max/count per key of each run's current attempt (what tables and search read). */
+export async function metricSummaries(db: DbOrTx, orgId: string, runIds: string[], keys?: string[]): Promise<MetricSummary[]> {
+  if (runIds.length === 0) return [];
+  const keyFilter = keys?.length ? sql`and key = any(${pgArray(keys)}::text[])` : sql``;
+  const rows = await db.execute(sql`select ${summaryColumns} from run_metric_summaries
+    where org_id = ${orgId}::uuid and run_id = any(${pgArray(runIds)}::uuid[]) ${keyFilter} order by run_id, key`);
+  return (rows as unknown as SummaryRow[]).map(toSummary);
+}
+
+/** Summaries updated after a cursor (their sequence), for the live stream. */
+export async function summariesSince(db: DbOrTx, orgId: string, runId: string, afterSeq: number, limit = 1_000): Promise<MetricSummary[]> {
+  const rows = await db.execute(sql`select ${summaryColumns} from run_metric_summaries
+    where org_id = ${orgId}::uuid and run_id = ${runId}::uuid and seq > ${afterSeq} order by seq limit ${limit}`);
+  return (rows as unknown as SummaryRow[]).map(toSummary);
+}
+
+export interface HistoryCursor { step: number; ts: number; value: string }
+export interface RawPoint { step: number; timestamp: number; value: number | string | null }
 
 /**
- * A chart-ready series: at most `buckets` points per key, each with min/max/last of its step
- * range (full fidelity at any zoom without shipping raw points). Non-finite values count as null.
+ * Every point of one key (the current attempt), in (step, time) order, keyset-paged: what
+ * MLflow's get-history and the SDKs read.
  */
-export async function queryMetricSeries(db: DbOrTx, orgId: string, runId: string, opts: { keys?: string[]; buckets: number; attempt?: number }): Promise<MetricSeriesData[]> {
-  const keyFilter = opts.keys?.length ? sql`and key = any(${pgArray(opts.keys)}::text[])` : sql``;
-  const attemptFilter = opts.attempt ? sql`and attempt = ${opts.attempt}` : sql`and attempt = (select attempt from runs where id = ${runId}::uuid)`;
+export async function metricHistory(db: DbOrTx, orgId: string, runId: string, key: string, page: { after?: HistoryCursor; limit: number }) {
+  const after = page.after ? sql`and (step, ts, value) > (${page.after.step}, to_timestamp(${page.after.ts} / 1000.0), ${page.after.value}::float8)` : sql``;
   const rows = await db.execute(sql`
-    with m as (
-      select key, step, ts, value from metrics
-      where run_id = ${runId}::uuid and org_id = ${orgId}::uuid ${attemptFilter} ${keyFilter}
-    ), bounds as (
-      select key, min(step) as lo, max(step) as hi from m group by key
-    ), b as (
-      select m.key, m.step, m.ts, m.value,
-             case when bounds.hi = bounds.lo then 0
-                  else least(${opts.buckets - 1}, floor((m.step - bounds.lo)::float8 * ${opts.buckets} / (bounds.hi - bounds.lo + 1))::int) end as bucket
-      from m join bounds using (key)
-    )
-    select key, bucket,
-           max(step)::float8 as step,
-           extract(epoch from max(ts)) * 1000 as time,
-           min(value) filter (where value not in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)) as min,
-           max(value) filter (where value not in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)) as max,
-           (array_agg(value order by step desc))[1] as last
-    from b group by key, bucket order by key, bucket`);
-  const series = new Map<string, MetricBucket[]>();
-  for (const r of rows as unknown as Array<{ key: string; step: number; time: string; min: number | null; max: number | null; last: number | string | null }>) {
-    const last = r.last === null ? null : Number(r.last);
-    const points = series.get(r.key) ?? [];
-    points.push({ step: Number(r.step), time: Number(r.time), min: r.min, max: r.max, last: last !== null && Number.isFinite(last) ? last : null });
-    series.set(r.key, points);
-  }
-  return [...series.entries()].map(([key, points]) => ({ runId, key, points }));
-}
-
-/** Raw points ingested after a cursor (the ingestion sequence), for the SSE stream. */
-export async function readMetricsSince(db: DbOrTx, orgId: string, runId: string, afterSeq: number, limit = 5_000) {
-  const rows = await db.execute(sql`
-    select seq, attempt, key, step, extract(epoch from ts) * 1000 as ts, value::text as value from metrics
-    where run_id = ${runId}::uuid and org_id = ${orgId}::uuid and seq > ${afterSeq}
-    order by seq limit ${limit}`);
-  return (rows as unknown as Array<{ seq: string; attempt: number; key: string; step: string; ts: string; value: string }>).map((r) => ({
-    seq: Number(r.seq), attempt: r.attempt, key: r.key, step: Number(r.step), timestamp: Number(r.ts), value: r.value,
-  }));
+    select step, extract(epoch from ts) * 1000 as ts, value::text as value from metrics
+    where org_id = ${orgId}::uuid and run_id = ${runId}::uuid and key = ${key}
+      and attempt = (select attempt from runs where id = ${runId}::uuid and org_id = ${orgId}::uuid) ${after}
+    order by step, ts, value limit ${page.limit + 1}`) as unknown as Array<{ step: string; ts: string; value: string }>;
+  const points: RawPoint[] = rows.slice(0, page.limit).map((r) => ({ step: Number(r.step), timestamp: Math.round(Number(r.ts)), value: jsonDouble(r.value) }));
+  const more = rows.length > page.limit;
+  const last = rows[page.limit - 1];
+  return { points, next: more ? { step: Number(last.step), ts: Math.round(Number(last.ts)), value: last.value } : null };
 }
 
 export async function latestMetricValues(db: DbOrTx, orgId: string, runId: string) {
-  const rows = await db.execute(sql`
-    select distinct on (key) key, step, value::text as value from metrics
-    where run_id = ${runId}::uuid and org_id = ${orgId}::uuid and attempt = (select attempt from runs where id = ${runId}::uuid)
-    order by key, step desc`);
-  return (rows as unknown as Array<{ key: string; step: string; value: string }>).map((r) => ({ key: r.key, step: Number(r.step), value: Number(r.value) }));
+  return (await metricSummaries(db, orgId, [runId])).map((s) => ({ key: s.key, step: s.lastStep, value: s.last, min: s.min, max: s.max, count: s.n }));
 }

@@ -99,17 +99,20 @@ describe("params, tags and artifacts", () => {
 });
 
 describe("SSE streams", () => {
-  it("streams metrics and resumes after Last-Event-ID without repeating", async () => {
+  it("streams per-key summaries and resumes after Last-Event-ID without repeating", async () => {
     const { runId, token } = await setup();
     await postMetrics(runId, token, { metrics: [0, 1, 2, 3].map((step) => ({ key: "loss", value: 1 / (step + 1), step })) });
-    const first = await readSse(await call(metricsStream.GET as RouteHandler, { token, params: { runId } }), 4);
-    const ids = first.filter((e) => e.event === "metric").map((e) => Number(e.id));
-    expect(ids).toHaveLength(4);
+    await postMetrics(runId, token, { metrics: [{ key: "acc", value: 0.5, step: 0 }] });
+    const first = (await readSse(await call(metricsStream.GET as RouteHandler, { token, params: { runId } }), 2)).filter((e) => e.event === "metric");
+    expect(first.map((e) => JSON.parse(e.data))).toEqual([
+      expect.objectContaining({ key: "loss", n: 4, lastStep: 3, last: 0.25, min: 0.25, max: 1 }),
+      expect.objectContaining({ key: "acc", n: 1, lastStep: 0, last: 0.5 }),
+    ]);
     await postMetrics(runId, token, { metrics: [{ key: "loss", value: 0.1, step: 4 }] });
-    const resumed = await readSse(await call(metricsStream.GET as RouteHandler, { token, params: { runId }, headers: { "last-event-id": String(ids[3]) } }), 1);
+    const resumed = await readSse(await call(metricsStream.GET as RouteHandler, { token, params: { runId }, headers: { "last-event-id": first[1].id! } }), 1);
     const metric = resumed.filter((e) => e.event === "metric");
     expect(metric).toHaveLength(1);
-    expect(JSON.parse(metric[0].data)).toMatchObject({ key: "loss", step: 4 });
+    expect(JSON.parse(metric[0].data)).toMatchObject({ key: "loss", lastStep: 4, n: 5, min: 0.1 });
   });
 
   it("streams logs with a cursor", async () => {

@@ -6,20 +6,21 @@ import { apiKeyFor, callerFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { call, type RouteHandler } from "../helpers/rest";
 
 /**
- * Live streams lose nothing: readers attached while many writers ingest at once must each see
- * every point exactly once. (A cursor drawn before commit lets a reader pass a row that
- * commits later; the probe that found it lost 393 of 202,700 points.)
+ * Live streams lose nothing: readers attached while many writers ingest at once must each end
+ * with every key's final summary, and never see a key go backwards. (A cursor drawn before
+ * commit lets a reader pass an update that commits later; the probe that found it lost 393 of
+ * 202,700 points.)
  */
 
 const WRITERS = 16;
 const BATCHES = 30;
 const POINTS = 40;
 
-/** Reads every `metric` event until the stream ends; returns their "key:step" names. */
-async function drain(res: Response): Promise<string[]> {
+/** Reads every `metric` event until the stream ends; returns each key's summaries in order. */
+async function drain(res: Response): Promise<Map<string, Array<{ n: number; lastStep: number }>>> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
-  const seen: string[] = [];
+  const seen = new Map<string, Array<{ n: number; lastStep: number }>>();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
@@ -32,15 +33,15 @@ async function drain(res: Response): Promise<string[]> {
       if (frame.includes("event: end")) { await reader.cancel(); return seen; }
       const data = frame.split("\n").find((l) => l.startsWith("data: "));
       if (frame.includes("event: metric") && data) {
-        const p = JSON.parse(data.slice(6)) as { key: string; step: number };
-        seen.push(`${p.key}:${p.step}`);
+        const p = JSON.parse(data.slice(6)) as { key: string; n: number; lastStep: number };
+        seen.set(p.key, [...(seen.get(p.key) ?? []), { n: p.n, lastStep: p.lastStep }]);
       }
     }
   }
 }
 
 describe("metric stream under concurrent writers", () => {
-  it("delivers every point exactly once to readers racing the writers", async () => {
+  it("ends every reader on each key.s final summary, never going backwards", async () => {
     const t = await createOrgWithAdmin();
     const caller = await callerFor(t.adminId);
     const { id: runId } = await caller.training.submit({ org: t.slug, job: { name: "race", command: "true" } as never });
@@ -57,10 +58,15 @@ describe("metric stream under concurrent writers", () => {
     }));
     // A finished run ends the streams once they have sent everything.
     await caller.training.cancel({ org: t.slug, runId });
-    const expected = WRITERS * BATCHES * POINTS;
+    const perKey = BATCHES * POINTS;
     for (const seen of await Promise.all(readers)) {
-      expect(seen.length).toBe(expected);
-      expect(new Set(seen).size).toBe(expected);
+      expect(seen.size).toBe(WRITERS);
+      for (const updates of seen.values()) {
+        expect(updates.at(-1)).toEqual({ n: perKey, lastStep: perKey - 1 });
+        const counts = updates.map((u) => u.n);
+        expect(counts).toEqual([...counts].sort((a, b) => a - b));
+        expect(new Set(counts).size).toBe(counts.length);
+      }
     }
   });
 });

@@ -49,6 +49,18 @@ export function requirePermission(principal: Principal, permission: Permission) 
   if (!can(principal.org.role, permission, principal.org.grants)) throw new ForbiddenError(`This credential's role (${principal.org.role}) cannot ${permission.replace(":", " ")}`);
 }
 
+/**
+ * The run a write goes to, checked without reading it (hot ingestion path): the write itself
+ * confirms the run is in the principal's org and answers 404 otherwise. A run token writes to
+ * its own attempt; other credentials to the run's current one (null).
+ */
+export function runTarget(principal: Principal, runId: string, permission: Permission) {
+  if (!idSchema.safeParse(runId).success) throw new NotFoundError("Run");
+  if (principal.kind === "runToken" && principal.runId !== runId) throw new NotFoundError("Run");
+  requirePermission(principal, permission);
+  return { id: runId, orgId: principal.org.id, attempt: principal.kind === "runToken" ? principal.attempt : null };
+}
+
 /** The run, in the principal's org; a run token reaches only its own run. */
 export async function requireRun(db: Db, principal: Principal, runId: string, permission: Permission) {
   if (!idSchema.safeParse(runId).success) throw new NotFoundError("Run");

@@ -22,7 +22,12 @@ export const experiments = pgTable("experiments", {
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /** Soft delete: hidden, restorable until purged with its runs (retention). */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
 }, (t) => [uniqueIndex("experiments_project_name_idx").on(t.projectId, t.name)]);
 
 export const runs = pgTable("runs", {
@@ -69,6 +74,10 @@ export const runs = pgTable("runs", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   startedAt: timestamp("started_at", { withTimezone: true }),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
+  /** Last sign of life from a client logging from outside (external runs). */
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+  /** Soft delete: hidden, restorable until purged (retention). */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
 }, (t) => [
   index("runs_org_created_idx").on(t.orgId, t.createdAt),
   index("runs_experiment_idx").on(t.experimentId),
@@ -89,18 +98,62 @@ export const runTags = pgTable("run_tags", {
   value: text("value").notNull(),
 }, (t) => [primaryKey({ columns: [t.runId, t.key] })]);
 
-/** One row per (run, attempt, key, step): a replayed batch inserts nothing. */
+/**
+ * Every point as logged. Keyed like MLflow's metric table (run, key, timestamp, step, value) plus
+ * the attempt, so an MLflow client logging step 0 many times keeps every point while a replayed
+ * batch inserts nothing. No foreign key and no second index: ingestion speed is this table's
+ * cost, and run deletion removes its rows itself (server/tracking/retention.ts).
+ */
 export const metrics = pgTable("metrics", {
-  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  runId: uuid("run_id").notNull(),
   orgId: uuid("org_id").notNull(),
   attempt: integer("attempt").notNull(),
   key: text("key").notNull(),
   step: bigint("step", { mode: "number" }).notNull(),
   ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
   value: doublePrecision("value").notNull(),
-  /** Ingestion order: the resume cursor of the metrics stream. */
-  seq: bigserial("seq", { mode: "number" }).notNull(),
-}, (t) => [primaryKey({ columns: [t.runId, t.attempt, t.key, t.step] }), index("metrics_run_seq_idx").on(t.runId, t.seq)]);
+}, (t) => [primaryKey({ columns: [t.runId, t.attempt, t.key, t.step, t.ts, t.value] })]);
+
+/**
+ * Min/max/last per tile of 8^level steps (level 1…7), filled at ingestion from the rows actually
+ * inserted, so a chart reads O(buckets) rows whatever the series' length.
+ * min/max cover finite values only (null when a tile holds none).
+ */
+export const metricRollups = pgTable("metric_rollups", {
+  runId: uuid("run_id").notNull(),
+  orgId: uuid("org_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  key: text("key").notNull(),
+  level: integer("level").notNull(),
+  tile: bigint("tile", { mode: "number" }).notNull(),
+  n: integer("n").notNull(),
+  vmin: doublePrecision("vmin"),
+  vmax: doublePrecision("vmax"),
+  lastStep: bigint("last_step", { mode: "number" }).notNull(),
+  lastTs: timestamp("last_ts", { withTimezone: true, mode: "date" }).notNull(),
+  lastValue: doublePrecision("last_value").notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.attempt, t.key, t.level, t.tile] })]);
+
+/**
+ * Per run and key: last (by step, then time, then value, as MLflow's latest_metrics), min, max
+ * and count of the run's current attempt — what tables, search and sorting read. `seq` orders
+ * updates for the live stream (drawn under the run's ingestion lock).
+ */
+export const runMetricSummaries = pgTable("run_metric_summaries", {
+  runId: uuid("run_id").notNull(),
+  orgId: uuid("org_id").notNull(),
+  key: text("key").notNull(),
+  attempt: integer("attempt").notNull(),
+  n: bigint("n", { mode: "number" }).notNull(),
+  firstStep: bigint("first_step", { mode: "number" }).notNull(),
+  lastStep: bigint("last_step", { mode: "number" }).notNull(),
+  firstTs: timestamp("first_ts", { withTimezone: true, mode: "date" }).notNull(),
+  lastTs: timestamp("last_ts", { withTimezone: true, mode: "date" }).notNull(),
+  lastValue: doublePrecision("last_value").notNull(),
+  vmin: doublePrecision("vmin"),
+  vmax: doublePrecision("vmax"),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.key] }), index("run_metric_summaries_org_key_idx").on(t.orgId, t.key, t.lastValue)]);
 
 export const runLogs = pgTable("run_logs", {
   id: bigserial("id", { mode: "number" }).primaryKey(),

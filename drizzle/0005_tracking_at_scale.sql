@@ -1,0 +1,157 @@
+CREATE TABLE "metric_rollups" (
+	"run_id" uuid NOT NULL,
+	"org_id" uuid NOT NULL,
+	"attempt" integer NOT NULL,
+	"key" text NOT NULL,
+	"level" integer NOT NULL,
+	"tile" bigint NOT NULL,
+	"n" integer NOT NULL,
+	"vmin" double precision,
+	"vmax" double precision,
+	"last_step" bigint NOT NULL,
+	"last_ts" timestamp with time zone NOT NULL,
+	"last_value" double precision NOT NULL,
+	CONSTRAINT "metric_rollups_run_id_attempt_key_level_tile_pk" PRIMARY KEY("run_id","attempt","key","level","tile")
+);
+--> statement-breakpoint
+CREATE TABLE "run_metric_summaries" (
+	"run_id" uuid NOT NULL,
+	"org_id" uuid NOT NULL,
+	"key" text NOT NULL,
+	"attempt" integer NOT NULL,
+	"n" bigint NOT NULL,
+	"first_step" bigint NOT NULL,
+	"last_step" bigint NOT NULL,
+	"first_ts" timestamp with time zone NOT NULL,
+	"last_ts" timestamp with time zone NOT NULL,
+	"last_value" double precision NOT NULL,
+	"vmin" double precision,
+	"vmax" double precision,
+	"seq" bigint NOT NULL,
+	CONSTRAINT "run_metric_summaries_run_id_key_pk" PRIMARY KEY("run_id","key")
+);
+--> statement-breakpoint
+ALTER TABLE "metrics" DROP CONSTRAINT "metrics_run_id_runs_id_fk";
+--> statement-breakpoint
+DROP INDEX "metrics_run_seq_idx";--> statement-breakpoint
+ALTER TABLE "metrics" DROP CONSTRAINT "metrics_run_id_attempt_key_step_pk";--> statement-breakpoint
+ALTER TABLE "metrics" ADD CONSTRAINT "metrics_run_id_attempt_key_step_ts_value_pk" PRIMARY KEY("run_id","attempt","key","step","ts","value");--> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "description" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "tags" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "deleted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "heartbeat_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "deleted_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "run_metric_summaries_org_key_idx" ON "run_metric_summaries" USING btree ("org_id","key","last_value");--> statement-breakpoint
+ALTER TABLE "metrics" DROP COLUMN "seq";--> statement-breakpoint
+CREATE SEQUENCE IF NOT EXISTS "metric_summary_seq";
+--> statement-breakpoint
+-- Rollups and summaries of the points already stored (tiles of 8^level steps, level 1..7).
+INSERT INTO "metric_rollups" ("run_id", "org_id", "attempt", "key", "level", "tile", "n", "vmin", "vmax", "last_step", "last_ts", "last_value")
+SELECT a.run_id, a.org_id, a.attempt, a.key, a.lv, a.tile, a.n, a.vmin, a.vmax, l.step, l.ts, l.value
+FROM (
+  SELECT run_id, org_id, attempt, key, lv, step >> (3 * lv) AS tile, count(*)::int AS n,
+         min(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS vmin,
+         max(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS vmax
+  FROM "metrics" CROSS JOIN generate_series(1, 7) AS lv GROUP BY 1, 2, 3, 4, 5, 6
+) a
+JOIN LATERAL (
+  SELECT step, ts, value FROM "metrics" m
+  WHERE m.run_id = a.run_id AND m.attempt = a.attempt AND m.key = a.key AND m.step >> (3 * a.lv) = a.tile
+  ORDER BY step DESC, ts DESC, value DESC LIMIT 1
+) l ON true;
+--> statement-breakpoint
+INSERT INTO "run_metric_summaries" ("run_id", "org_id", "key", "attempt", "n", "first_step", "last_step", "first_ts", "last_ts", "last_value", "vmin", "vmax", "seq")
+SELECT DISTINCT ON (m.run_id, m.key) m.run_id, m.org_id, m.key, m.attempt,
+       count(*) OVER w, min(m.step) OVER w, max(m.step) OVER w, min(m.ts) OVER w, m.ts, m.value,
+       min(m.value) FILTER (WHERE m.value NOT IN ('NaN', 'Infinity', '-Infinity')) OVER w,
+       max(m.value) FILTER (WHERE m.value NOT IN ('NaN', 'Infinity', '-Infinity')) OVER w,
+       nextval('metric_summary_seq')
+FROM "metrics" m JOIN "runs" r ON r.id = m.run_id AND r.attempt = m.attempt
+WINDOW w AS (PARTITION BY m.run_id, m.key)
+ORDER BY m.run_id, m.key, m.step DESC, m.ts DESC, m.value DESC;
+--> statement-breakpoint
+-- One round trip per batch: the run's ingestion turn, the raw rows, their rollups, the run's
+-- summaries and its heartbeat, all from the rows actually inserted (a replay counts once).
+-- Returns the number of rows inserted, or -1 when the run is not in the organization.
+-- A null time means "now, unique per (key, step)".
+CREATE OR REPLACE FUNCTION anvil_ingest_metrics(p_run uuid, p_org uuid, p_attempt integer, p_keys text[], p_steps bigint[], p_ts timestamptz[], p_values float8[])
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_attempt integer;
+  v_inserted integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7304112, hashtext(p_run::text));
+  SELECT attempt INTO v_attempt FROM runs WHERE id = p_run AND org_id = p_org AND deleted_at IS NULL;
+  IF NOT FOUND THEN RETURN -1; END IF;
+  v_attempt := coalesce(p_attempt, v_attempt);
+  WITH ins AS (
+    INSERT INTO metrics AS m (run_id, org_id, attempt, key, step, ts, value)
+    SELECT p_run, p_org, v_attempt, u.k, u.s, coalesce(u.t, now()), u.v FROM unnest(p_keys, p_steps, p_ts, p_values) AS u(k, s, t, v)
+    -- A point sent without a time gets the server's, so its retry would differ: such points are
+    -- unique per (key, step) instead.
+    WHERE u.t IS NOT NULL OR NOT EXISTS (
+      SELECT 1 FROM metrics x WHERE x.run_id = p_run AND x.attempt = v_attempt AND x.key = u.k AND x.step = u.s)
+    ON CONFLICT DO NOTHING
+    RETURNING m.key, m.step, m.ts, m.value
+  ), pts AS (
+    SELECT key, step, ts, value, CASE WHEN value IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE value END AS fv FROM ins
+  ), agg1 AS (
+    SELECT key, step >> 3 AS tile, count(*)::int AS n, min(fv) AS vmin, max(fv) AS vmax FROM pts GROUP BY 1, 2
+  ), last1 AS (
+    SELECT DISTINCT ON (key, step >> 3) key, step >> 3 AS tile, step, ts, value FROM pts ORDER BY key, step >> 3, step DESC, ts DESC, value DESC
+  ), l1 AS (
+    SELECT a.key, a.tile, a.n, a.vmin, a.vmax, l.step, l.ts, l.value FROM agg1 a JOIN last1 l USING (key, tile)
+  ), up AS (
+    SELECT key, lv, tile >> (3 * (lv - 1)) AS tile, n, vmin, vmax, step, ts, value FROM l1 CROSS JOIN generate_series(2, 7) AS lv
+  ), aggn AS (
+    SELECT key, lv, tile, sum(n)::int AS n, min(vmin) AS vmin, max(vmax) AS vmax FROM up GROUP BY 1, 2, 3
+  ), lastn AS (
+    SELECT DISTINCT ON (key, lv, tile) key, lv, tile, step, ts, value FROM up ORDER BY key, lv, tile, step DESC, ts DESC, value DESC
+  ), tiles AS (
+    SELECT key, 1 AS lv, tile, n, vmin, vmax, step, ts, value FROM l1
+    UNION ALL
+    SELECT a.key, a.lv, a.tile, a.n, a.vmin, a.vmax, l.step, l.ts, l.value FROM aggn a JOIN lastn l USING (key, lv, tile)
+  ), rolled AS (
+    INSERT INTO metric_rollups AS r (run_id, org_id, attempt, key, level, tile, n, vmin, vmax, last_step, last_ts, last_value)
+    SELECT p_run, p_org, v_attempt, key, lv, tile, n, vmin, vmax, step, ts, value FROM tiles
+    ON CONFLICT (run_id, attempt, key, level, tile) DO UPDATE SET
+      n = r.n + excluded.n,
+      vmin = least(r.vmin, excluded.vmin),
+      vmax = greatest(r.vmax, excluded.vmax),
+      last_step = CASE WHEN (excluded.last_step, excluded.last_ts, excluded.last_value) >= (r.last_step, r.last_ts, r.last_value) THEN excluded.last_step ELSE r.last_step END,
+      last_ts = CASE WHEN (excluded.last_step, excluded.last_ts, excluded.last_value) >= (r.last_step, r.last_ts, r.last_value) THEN excluded.last_ts ELSE r.last_ts END,
+      last_value = CASE WHEN (excluded.last_step, excluded.last_ts, excluded.last_value) >= (r.last_step, r.last_ts, r.last_value) THEN excluded.last_value ELSE r.last_value END
+    RETURNING 1
+  ), sagg AS (
+    SELECT key, sum(n) AS n, min(vmin) AS vmin, max(vmax) AS vmax FROM l1 GROUP BY key
+  ), sfirst AS (
+    SELECT key, min(step) AS first_step, min(ts) AS first_ts FROM pts GROUP BY key
+  ), slast AS (
+    SELECT DISTINCT ON (key) key, step, ts, value FROM l1 ORDER BY key, step DESC, ts DESC, value DESC
+  ), summed AS (
+    INSERT INTO run_metric_summaries AS s (run_id, org_id, key, attempt, n, first_step, last_step, first_ts, last_ts, last_value, vmin, vmax, seq)
+    SELECT p_run, p_org, a.key, v_attempt, a.n, f.first_step, l.step, f.first_ts, l.ts, l.value, a.vmin, a.vmax, nextval('metric_summary_seq')
+    FROM sagg a JOIN sfirst f USING (key) JOIN slast l USING (key)
+    ON CONFLICT (run_id, key) DO UPDATE SET
+      attempt = excluded.attempt,
+      n = CASE WHEN s.attempt = excluded.attempt THEN s.n + excluded.n ELSE excluded.n END,
+      first_step = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_step, excluded.first_step) ELSE excluded.first_step END,
+      first_ts = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_ts, excluded.first_ts) ELSE excluded.first_ts END,
+      vmin = CASE WHEN s.attempt = excluded.attempt THEN least(s.vmin, excluded.vmin) ELSE excluded.vmin END,
+      vmax = CASE WHEN s.attempt = excluded.attempt THEN greatest(s.vmax, excluded.vmax) ELSE excluded.vmax END,
+      last_step = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_step ELSE s.last_step END,
+      last_ts = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_ts ELSE s.last_ts END,
+      last_value = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_value ELSE s.last_value END,
+      seq = excluded.seq
+    WHERE s.attempt <= excluded.attempt
+    RETURNING 1
+  )
+  SELECT count(*) INTO v_inserted FROM ins;
+  IF v_inserted > 0 THEN
+    UPDATE runs SET heartbeat_at = now()
+    WHERE id = p_run AND executor = 'external' AND (heartbeat_at IS NULL OR heartbeat_at < now() - interval '10 seconds');
+  END IF;
+  RETURN v_inserted;
+END
+$fn$;
