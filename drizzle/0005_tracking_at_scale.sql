@@ -79,42 +79,58 @@ CREATE OR REPLACE FUNCTION anvil_ingest_metrics(p_run uuid, p_org uuid, p_attemp
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
   v_attempt integer;
-  v_inserted integer;
+  v_fast boolean := false;
+  v_keys text[];
+  v_steps bigint[];
+  v_ts timestamptz[];
+  v_values float8[];
 BEGIN
   PERFORM pg_advisory_xact_lock(7304112, hashtext(p_run::text));
   SELECT attempt INTO v_attempt FROM runs WHERE id = p_run AND org_id = p_org AND deleted_at IS NULL;
   IF NOT FOUND THEN RETURN -1; END IF;
   v_attempt := coalesce(p_attempt, v_attempt);
-  WITH ins AS (
-    INSERT INTO metrics AS m (run_id, org_id, attempt, key, step, ts, value)
-    SELECT p_run, p_org, v_attempt, u.k, u.s, coalesce(u.t, now()), u.v FROM unnest(p_keys, p_steps, p_ts, p_values) AS u(k, s, t, v)
-    -- A point sent without a time gets the server's, so its retry would differ: such points are
-    -- unique per (key, step) instead.
-    WHERE u.t IS NOT NULL OR NOT EXISTS (
-      SELECT 1 FROM metrics x WHERE x.run_id = p_run AND x.attempt = v_attempt AND x.key = u.k AND x.step = u.s)
-    ON CONFLICT DO NOTHING
-    RETURNING m.key, m.step, m.ts, m.value
-  ), pts AS (
-    SELECT key, step, ts, value, CASE WHEN value IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE value END AS fv FROM ins
-  ), agg1 AS (
-    SELECT key, step >> 3 AS tile, count(*)::int AS n, min(fv) AS vmin, max(fv) AS vmax FROM pts GROUP BY 1, 2
-  ), last1 AS (
-    SELECT DISTINCT ON (key, step >> 3) key, step >> 3 AS tile, step, ts, value FROM pts ORDER BY key, step >> 3, step DESC, ts DESC, value DESC
+  -- Fast path: a plain insert (what COPY costs); a replayed point makes it fail as a whole and
+  -- the batch goes again, skipping the points already stored.
+  IF array_position(p_ts, NULL) IS NULL THEN
+    BEGIN
+      INSERT INTO metrics (run_id, org_id, attempt, key, step, ts, value)
+      SELECT p_run, p_org, v_attempt, u.k, u.s, u.t, u.v FROM unnest(p_keys, p_steps, p_ts, p_values) AS u(k, s, t, v);
+      v_keys := p_keys; v_steps := p_steps; v_ts := p_ts; v_values := p_values;
+      v_fast := true;
+    EXCEPTION WHEN unique_violation THEN
+      v_fast := false;
+    END;
+  END IF;
+  IF NOT v_fast THEN
+    WITH ins AS (
+      INSERT INTO metrics AS m (run_id, org_id, attempt, key, step, ts, value)
+      SELECT p_run, p_org, v_attempt, u.k, u.s, coalesce(u.t, now()), u.v FROM unnest(p_keys, p_steps, p_ts, p_values) AS u(k, s, t, v)
+      -- A point sent without a time gets the server's, so its retry would differ: such points
+      -- are unique per (key, step) instead.
+      WHERE u.t IS NOT NULL OR NOT EXISTS (
+        SELECT 1 FROM metrics x WHERE x.run_id = p_run AND x.attempt = v_attempt AND x.key = u.k AND x.step = u.s)
+      ON CONFLICT DO NOTHING
+      RETURNING m.key, m.step, m.ts, m.value
+    )
+    SELECT array_agg(key), array_agg(step), array_agg(ts), array_agg(value) INTO v_keys, v_steps, v_ts, v_values FROM ins;
+  END IF;
+  IF v_keys IS NULL THEN RETURN 0; END IF;
+  WITH pts AS (
+    -- "Last" is the greatest (step, time, value): max() of that triple as an array, one hash
+    -- aggregate instead of a sort per tile.
+    SELECT key, step, ts, ARRAY[step::float8, extract(epoch FROM ts)::float8, value] AS lst,
+           CASE WHEN value IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE value END AS fv
+    FROM unnest(v_keys, v_steps, v_ts, v_values) AS u(key, step, ts, value)
   ), l1 AS (
-    SELECT a.key, a.tile, a.n, a.vmin, a.vmax, l.step, l.ts, l.value FROM agg1 a JOIN last1 l USING (key, tile)
-  ), up AS (
-    SELECT key, lv, tile >> (3 * (lv - 1)) AS tile, n, vmin, vmax, step, ts, value FROM l1 CROSS JOIN generate_series(2, 7) AS lv
-  ), aggn AS (
-    SELECT key, lv, tile, sum(n)::int AS n, min(vmin) AS vmin, max(vmax) AS vmax FROM up GROUP BY 1, 2, 3
-  ), lastn AS (
-    SELECT DISTINCT ON (key, lv, tile) key, lv, tile, step, ts, value FROM up ORDER BY key, lv, tile, step DESC, ts DESC, value DESC
+    SELECT key, step >> 3 AS tile, count(*)::int AS n, min(fv) AS vmin, max(fv) AS vmax, max(lst) AS lst FROM pts GROUP BY 1, 2
   ), tiles AS (
-    SELECT key, 1 AS lv, tile, n, vmin, vmax, step, ts, value FROM l1
+    SELECT key, 1 AS lv, tile, n, vmin, vmax, lst FROM l1
     UNION ALL
-    SELECT a.key, a.lv, a.tile, a.n, a.vmin, a.vmax, l.step, l.ts, l.value FROM aggn a JOIN lastn l USING (key, lv, tile)
+    SELECT key, lv, tile >> (3 * (lv - 1)), sum(n)::int, min(vmin), max(vmax), max(lst)
+    FROM l1 CROSS JOIN generate_series(2, 7) AS lv GROUP BY key, lv, tile >> (3 * (lv - 1))
   ), rolled AS (
     INSERT INTO metric_rollups AS r (run_id, org_id, attempt, key, level, tile, n, vmin, vmax, last_step, last_ts, last_value)
-    SELECT p_run, p_org, v_attempt, key, lv, tile, n, vmin, vmax, step, ts, value FROM tiles
+    SELECT p_run, p_org, v_attempt, key, lv, tile, n, vmin, vmax, lst[1]::bigint, to_timestamp(lst[2]), lst[3] FROM tiles
     ON CONFLICT (run_id, attempt, key, level, tile) DO UPDATE SET
       n = r.n + excluded.n,
       vmin = least(r.vmin, excluded.vmin),
@@ -124,34 +140,25 @@ BEGIN
       last_value = CASE WHEN (excluded.last_step, excluded.last_ts, excluded.last_value) >= (r.last_step, r.last_ts, r.last_value) THEN excluded.last_value ELSE r.last_value END
     RETURNING 1
   ), sagg AS (
-    SELECT key, sum(n) AS n, min(vmin) AS vmin, max(vmax) AS vmax FROM l1 GROUP BY key
-  ), sfirst AS (
-    SELECT key, min(step) AS first_step, min(ts) AS first_ts FROM pts GROUP BY key
-  ), slast AS (
-    SELECT DISTINCT ON (key) key, step, ts, value FROM l1 ORDER BY key, step DESC, ts DESC, value DESC
-  ), summed AS (
-    INSERT INTO run_metric_summaries AS s (run_id, org_id, key, attempt, n, first_step, last_step, first_ts, last_ts, last_value, vmin, vmax, seq)
-    SELECT p_run, p_org, a.key, v_attempt, a.n, f.first_step, l.step, f.first_ts, l.ts, l.value, a.vmin, a.vmax, nextval('metric_summary_seq')
-    FROM sagg a JOIN sfirst f USING (key) JOIN slast l USING (key)
-    ON CONFLICT (run_id, key) DO UPDATE SET
-      attempt = excluded.attempt,
-      n = CASE WHEN s.attempt = excluded.attempt THEN s.n + excluded.n ELSE excluded.n END,
-      first_step = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_step, excluded.first_step) ELSE excluded.first_step END,
-      first_ts = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_ts, excluded.first_ts) ELSE excluded.first_ts END,
-      vmin = CASE WHEN s.attempt = excluded.attempt THEN least(s.vmin, excluded.vmin) ELSE excluded.vmin END,
-      vmax = CASE WHEN s.attempt = excluded.attempt THEN greatest(s.vmax, excluded.vmax) ELSE excluded.vmax END,
-      last_step = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_step ELSE s.last_step END,
-      last_ts = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_ts ELSE s.last_ts END,
-      last_value = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_value ELSE s.last_value END,
-      seq = excluded.seq
-    WHERE s.attempt <= excluded.attempt
-    RETURNING 1
+    SELECT key, count(*) AS n, min(step) AS first_step, min(ts) AS first_ts, min(fv) AS vmin, max(fv) AS vmax, max(lst) AS lst FROM pts GROUP BY key
   )
-  SELECT count(*) INTO v_inserted FROM ins;
-  IF v_inserted > 0 THEN
-    UPDATE runs SET heartbeat_at = now()
-    WHERE id = p_run AND executor = 'external' AND (heartbeat_at IS NULL OR heartbeat_at < now() - interval '10 seconds');
-  END IF;
-  RETURN v_inserted;
+  INSERT INTO run_metric_summaries AS s (run_id, org_id, key, attempt, n, first_step, last_step, first_ts, last_ts, last_value, vmin, vmax, seq)
+  SELECT p_run, p_org, key, v_attempt, n, first_step, lst[1]::bigint, first_ts, to_timestamp(lst[2]), lst[3], vmin, vmax, nextval('metric_summary_seq')
+  FROM sagg
+  ON CONFLICT (run_id, key) DO UPDATE SET
+    attempt = excluded.attempt,
+    n = CASE WHEN s.attempt = excluded.attempt THEN s.n + excluded.n ELSE excluded.n END,
+    first_step = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_step, excluded.first_step) ELSE excluded.first_step END,
+    first_ts = CASE WHEN s.attempt = excluded.attempt THEN least(s.first_ts, excluded.first_ts) ELSE excluded.first_ts END,
+    vmin = CASE WHEN s.attempt = excluded.attempt THEN least(s.vmin, excluded.vmin) ELSE excluded.vmin END,
+    vmax = CASE WHEN s.attempt = excluded.attempt THEN greatest(s.vmax, excluded.vmax) ELSE excluded.vmax END,
+    last_step = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_step ELSE s.last_step END,
+    last_ts = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_ts ELSE s.last_ts END,
+    last_value = CASE WHEN s.attempt < excluded.attempt OR (excluded.last_step, excluded.last_ts, excluded.last_value) >= (s.last_step, s.last_ts, s.last_value) THEN excluded.last_value ELSE s.last_value END,
+    seq = excluded.seq
+  WHERE s.attempt <= excluded.attempt;
+  UPDATE runs SET heartbeat_at = now()
+  WHERE id = p_run AND executor = 'external' AND (heartbeat_at IS NULL OR heartbeat_at < now() - interval '10 seconds');
+  RETURN array_length(v_keys, 1);
 END
 $fn$;

@@ -1,3 +1,4 @@
+import { CREDENTIAL_CACHE_MS, CredentialCache } from "./credential-cache";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { apiKeys, memberships, organizations, users } from "@/server/db/schema";
@@ -57,6 +58,7 @@ export async function revokeApiKey(db: Db, org: OrgContext, actor: Actor, input:
     if (!key) throw new NotFoundError("Active API key");
     if (!mayRevokeKey(org.role, actor.kind === "user" ? actor.userId : null, key)) throw new ForbiddenError(`Your role (${org.role}) cannot revoke ${key.service ? "a service key" : `another member's ${key.role} key`}`);
     await tx.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.orgId, org.id), eq(apiKeys.id, key.id)));
+    forgetApiKeys((k) => k.apiKeyId === key.id);
     await recordAudit(tx, { orgId: org.id, actor, action: "apiKey.revoke", targetType: "apiKey", targetId: key.id, details: { name: key.name } });
   });
 }
@@ -67,8 +69,24 @@ export interface ApiKeyPrincipal { apiKeyId: string; name: string; org: OrgConte
  * Resolves a presented key; revoked and unknown keys are indistinguishable to the caller. A
  * personal key works only while its creator is a member, with the lower of its role and theirs.
  */
+const accepted = new CredentialCache<ApiKeyPrincipal>(CREDENTIAL_CACHE_MS);
+
 export async function authenticateApiKey(db: DbOrTx, presented: string): Promise<ApiKeyPrincipal | null> {
   if (!presented.startsWith(API_KEY_PREFIX)) return null;
+  const hash = hashSecret(presented);
+  const cached = accepted.get(hash);
+  if (cached) return cached;
+  const principal = await lookUpApiKey(db, hash);
+  if (principal) accepted.set(hash, principal);
+  return principal;
+}
+
+/** Drops remembered keys (revocation, role changes) so this process stops accepting them at once. */
+export function forgetApiKeys(matches: (key: ApiKeyPrincipal) => boolean) {
+  accepted.drop(matches);
+}
+
+async function lookUpApiKey(db: DbOrTx, hash: string): Promise<ApiKeyPrincipal | null> {
   const [row] = await db
     .select({
       id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, service: apiKeys.service,
@@ -78,7 +96,7 @@ export async function authenticateApiKey(db: DbOrTx, presented: string): Promise
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
     .leftJoin(memberships, and(eq(memberships.orgId, apiKeys.orgId), eq(memberships.userId, apiKeys.createdBy)))
-    .where(and(eq(apiKeys.keyHash, hashSecret(presented)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
   if (!row) return null;
   if (!row.service && !row.creatorRole) return null;
   // Last-used is informational: update at most once a minute per key to keep hot paths write-free.

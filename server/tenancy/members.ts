@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/server/db/client";
 import { invitations, memberships, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import type { Actor } from "./actor";
+import { forgetApiKeys } from "./api-keys";
 import { recordAudit } from "./audit";
 import type { Mailer } from "@/server/notifications/mailer";
 import { createInvitation, emailInvitation } from "./invitations";
@@ -50,6 +51,7 @@ export async function changeMemberRole(db: Db, org: OrgContext, actor: Actor, in
     const current = await lockMember(tx, org.id, input.userId);
     if (current.role === "admin" && input.role !== "admin") await assertAnotherAdmin(tx, org.id, input.userId);
     await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
+    forgetApiKeys((k) => k.org.id === org.id); // keys follow their creator's membership
     await recordAudit(tx, { orgId: org.id, actor, action: "member.role", targetType: "user", targetId: input.userId, details: { from: current.role, to: input.role } });
   });
 }
@@ -61,6 +63,7 @@ export async function setMemberGrants(db: Db, org: OrgContext, actor: Actor, inp
   return db.transaction(async (tx) => {
     const current = await lockMember(tx, org.id, input.userId);
     await tx.update(memberships).set({ grants }).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
+    forgetApiKeys((k) => k.org.id === org.id); // keys follow their creator's membership
     await recordAudit(tx, { orgId: org.id, actor, action: "member.grants", targetType: "user", targetId: input.userId, details: { from: current.grants, to: grants } });
   });
 }
@@ -71,6 +74,7 @@ export async function removeMember(db: Db, org: OrgContext, actor: Actor, input:
     const current = await lockMember(tx, org.id, input.userId);
     if (current.role === "admin") await assertAnotherAdmin(tx, org.id, input.userId);
     await tx.delete(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, input.userId)));
+    forgetApiKeys((k) => k.org.id === org.id); // keys follow their creator's membership
     await recordAudit(tx, { orgId: org.id, actor, action: "member.remove", targetType: "user", targetId: input.userId, details: { role: current.role } });
   });
 }

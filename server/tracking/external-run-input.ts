@@ -14,7 +14,7 @@ export const startRunSchema = z.object({
   /** Seconds of silence before the run is marked crashed; 0 = never. Default 5 minutes. */
   heartbeatTimeout: z.number().int().min(0).max(7 * 24 * 3600).default(300),
   startTime: millis.optional(),
-});
+}).strict();
 
 export const finishRunSchema = z.object({
   status: z.enum(Object.keys(CLIENT_END_STATES) as [ClientEndState, ...ClientEndState[]], {
@@ -22,4 +22,4 @@ export const finishRunSchema = z.object({
   }),
   endTime: millis.optional(),
   message: z.string().max(2000).optional(),
-});
+}).strict();

@@ -69,11 +69,11 @@ async function steppedBuckets(db: DbOrTx, orgId: string, key: string, group: Met
     pieces as (
       select m.run_id, m.step as start, m.step as last_step, m.ts as last_ts, m.value as last_value, ${finite("m.value")} as vmin, ${finite("m.value")} as vmax, 1 as n
       from metrics m join runs_at a on a.run_id = m.run_id and a.attempt = m.attempt
-      where m.org_id = ${orgId}::uuid and m.key = ${key} and ${rawRanges}
+      where m.run_id = any(${runIds}::uuid[]) and m.org_id = ${orgId}::uuid and m.key = ${key} and ${rawRanges}
       ${whole ? sql`union all
       select r.run_id, r.tile << ${shift}::int, r.last_step, r.last_ts, r.last_value, r.vmin, r.vmax, r.n
       from metric_rollups r join runs_at a on a.run_id = r.run_id and a.attempt = r.attempt
-      where r.org_id = ${orgId}::uuid and r.key = ${key} and r.level = ${level} and r.tile between ${fullLo} and ${fullHi}` : sql``}
+      where r.run_id = any(${runIds}::uuid[]) and r.org_id = ${orgId}::uuid and r.key = ${key} and r.level = ${level} and r.tile between ${fullLo} and ${fullHi}` : sql``}
     )
     select run_id, floor((start - ${lo}::bigint)::float8 * ${buckets} / ${span})::int as b,
            max(last_step) as step, extract(epoch from max(last_ts)) * 1000 as time, min(vmin) as vmin, max(vmax) as vmax,

@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { organizations, runs, runTokens } from "@/server/db/schema";
+import { CREDENTIAL_CACHE_MS, CredentialCache } from "@/server/tenancy/credential-cache";
 import { hashSecret, newSecret, RUN_TOKEN_PREFIX } from "@/server/auth/secrets";
 
 /** Long enough for a multi-day training job; the token dies with the run anyway (expireRunTokens). */
@@ -16,7 +17,10 @@ export async function issueRunToken(tx: DbOrTx, run: { id: string; orgId: string
   return token;
 }
 
+const accepted = new CredentialCache<RunTokenPrincipal>(CREDENTIAL_CACHE_MS);
+
 export async function expireRunTokens(tx: DbOrTx, runId: string): Promise<void> {
+  accepted.drop((t) => t.runId === runId);
   await tx.update(runTokens).set({ expiresAt: sql`now()` }).where(and(eq(runTokens.runId, runId), gt(runTokens.expiresAt, sql`now()`)));
 }
 
@@ -24,11 +28,17 @@ export interface RunTokenPrincipal { runId: string; attempt: number; org: { id: 
 
 export async function authenticateRunToken(db: DbOrTx, presented: string): Promise<RunTokenPrincipal | null> {
   if (!presented.startsWith(RUN_TOKEN_PREFIX)) return null;
+  const hash = hashSecret(presented);
+  const cached = accepted.get(hash);
+  if (cached) return cached;
   const [row] = await db
-    .select({ runId: runTokens.runId, attempt: runTokens.attempt, orgId: organizations.id, slug: organizations.slug, name: organizations.name })
+    .select({ runId: runTokens.runId, attempt: runTokens.attempt, expiresAt: runTokens.expiresAt, orgId: organizations.id, slug: organizations.slug, name: organizations.name })
     .from(runTokens)
     .innerJoin(runs, eq(runs.id, runTokens.runId))
     .innerJoin(organizations, eq(organizations.id, runTokens.orgId))
-    .where(and(eq(runTokens.tokenHash, hashSecret(presented)), gt(runTokens.expiresAt, sql`now()`)));
-  return row ? { runId: row.runId, attempt: row.attempt, org: { id: row.orgId, slug: row.slug, name: row.name } } : null;
+    .where(and(eq(runTokens.tokenHash, hash), gt(runTokens.expiresAt, sql`now()`)));
+  if (!row) return null;
+  const principal = { runId: row.runId, attempt: row.attempt, org: { id: row.orgId, slug: row.slug, name: row.name } };
+  accepted.set(hash, principal, row.expiresAt);
+  return principal;
 }
