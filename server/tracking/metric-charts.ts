@@ -62,22 +62,23 @@ async function steppedBuckets(db: DbOrTx, orgId: string, key: string, group: Met
   const fullLo = level === 0 ? 1 : Math.ceil(lo / width);
   const fullHi = level === 0 ? 0 : Math.floor((hi + 1) / width) - 1;
   const whole = fullLo <= fullHi;
-  const rawRanges = whole ? sql`(m.step between ${lo} and ${fullLo * width - 1} or m.step between ${(fullHi + 1) * width} and ${hi})` : sql`m.step between ${lo} and ${hi}`;
+  const rawRanges = (whole ? [[lo, fullLo * width - 1], [(fullHi + 1) * width, hi]] : [[lo, hi]]).filter(([a, b]) => a <= b);
   const finite = (col: string) => sql.raw(`case when ${col} in ('NaN', 'Infinity', '-Infinity') then null else ${col} end`);
+  // One branch per step range: an OR of ranges would turn the index range scan into a filter.
+  const rawPieces = rawRanges.map(([a, b]) => sql`
+      select m.run_id, m.step as start, m.step as last_step, m.ts as last_ts, m.value as last_value, ${finite("m.value")} as vmin, ${finite("m.value")} as vmax, 1 as n
+      from metrics m join runs_at ra on ra.run_id = m.run_id and ra.attempt = m.attempt
+      where m.run_id = any(${runIds}::uuid[]) and m.org_id = ${orgId}::uuid and m.key = ${key} and m.step between ${a} and ${b}`);
+  const tilePieces = whole ? [sql`
+      select r.run_id, r.tile << ${shift}::int as start, r.last_step, r.last_ts, r.last_value, r.vmin, r.vmax, r.n
+      from metric_rollups r join runs_at ra on ra.run_id = r.run_id and ra.attempt = r.attempt
+      where r.run_id = any(${runIds}::uuid[]) and r.org_id = ${orgId}::uuid and r.key = ${key} and r.level = ${level} and r.tile between ${fullLo} and ${fullHi}`] : [];
   const rows = (await db.execute(sql`
     with runs_at as (select * from unnest(${runIds}::uuid[], ${attempts}::int[]) as a(run_id, attempt)),
-    pieces as (
-      select m.run_id, m.step as start, m.step as last_step, m.ts as last_ts, m.value as last_value, ${finite("m.value")} as vmin, ${finite("m.value")} as vmax, 1 as n
-      from metrics m join runs_at a on a.run_id = m.run_id and a.attempt = m.attempt
-      where m.run_id = any(${runIds}::uuid[]) and m.org_id = ${orgId}::uuid and m.key = ${key} and ${rawRanges}
-      ${whole ? sql`union all
-      select r.run_id, r.tile << ${shift}::int, r.last_step, r.last_ts, r.last_value, r.vmin, r.vmax, r.n
-      from metric_rollups r join runs_at a on a.run_id = r.run_id and a.attempt = r.attempt
-      where r.run_id = any(${runIds}::uuid[]) and r.org_id = ${orgId}::uuid and r.key = ${key} and r.level = ${level} and r.tile between ${fullLo} and ${fullHi}` : sql``}
-    )
+    pieces as (${sql.join([...rawPieces, ...tilePieces], sql` union all `)})
     select run_id, floor((start - ${lo}::bigint)::float8 * ${buckets} / ${span})::int as b,
            max(last_step) as step, extract(epoch from max(last_ts)) * 1000 as time, min(vmin) as vmin, max(vmax) as vmax,
-           ((array_agg(last_value order by last_step desc, last_ts desc, last_value desc))[1])::text as last, sum(n) as n
+           ((max(array[last_step::float8, extract(epoch from last_ts)::float8, last_value]))[3])::text as last, sum(n) as n
     from pieces group by 1, 2 order by 1, 2`)) as unknown as BucketRow[];
   const byRun = groupBy(rows, (r) => r.run_id);
   return group.map((s) => ({ runId: s.runId, key, startTime: s.firstTime, points: (byRun.get(s.runId) ?? []).map(toBucket) }));
@@ -91,7 +92,7 @@ async function timedBuckets(db: DbOrTx, orgId: string, s: MetricSummary, buckets
            max(step) as step, extract(epoch from max(ts)) * 1000 as time,
            min(value) filter (where value not in ('NaN', 'Infinity', '-Infinity')) as vmin,
            max(value) filter (where value not in ('NaN', 'Infinity', '-Infinity')) as vmax,
-           ((array_agg(value order by ts desc, value desc))[1])::text as last, count(*) as n
+           ((max(array[extract(epoch from ts)::float8, value]))[2])::text as last, count(*) as n
     from metrics where org_id = ${orgId}::uuid and run_id = ${s.runId}::uuid and attempt = ${s.attempt} and key = ${s.key}
     group by 1, 2 order by 1, 2`) as unknown as BucketRow[];
   return { runId: s.runId, key: s.key, startTime: t0, points: rows.map(toBucket) };
