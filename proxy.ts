@@ -39,5 +39,5 @@ function oauthOrigins(): string[] {
 
 export const config = {
   // Pages only: API routes answer JSON or files with headers of their own.
-  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|manifest.webmanifest|icons/).*)" }],
+  matcher: [{ source: "/((?!api/|ajax-api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|manifest.webmanifest|icons/).*)" }],
 };

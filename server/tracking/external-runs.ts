@@ -4,7 +4,7 @@ import { runParams, runs, runTags } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { runLifecycle, type RunStatus } from "@/server/runner/run-lifecycle";
 import type { Actor } from "@/server/tenancy/actor";
-import { ensureExperiment, ensureProject } from "./projects";
+import { ensureExperiment, ensureProject, getExperiment, getProject } from "./projects";
 import { runName } from "./run-names";
 
 /** How a client reports the end of its run (MLflow's RunStatus names). */
@@ -14,6 +14,8 @@ export type ClientEndState = keyof typeof CLIENT_END_STATES;
 export interface StartExternalRun {
   project: string;
   experiment: string;
+  /** An existing experiment (MLflow clients name it by id); wins over the names. */
+  experimentId?: string;
   name?: string;
   params?: Record<string, string>;
   tags?: Record<string, string>;
@@ -28,16 +30,17 @@ export interface StartExternalRun {
  */
 export async function startExternalRun(db: Db, org: { id: string }, actor: Actor, input: StartExternalRun) {
   return db.transaction(async (tx) => {
-    const project = await ensureProject(tx, org.id, input.project);
-    const experiment = await ensureExperiment(tx, org.id, project.id, input.experiment);
+    const experiment = input.experimentId ? await getExperiment(tx, org.id, input.experimentId) : null;
+    const project = experiment ? await getProject(tx, org.id, experiment.projectId) : await ensureProject(tx, org.id, input.project);
+    const target = experiment ?? (await ensureExperiment(tx, org.id, project.id, input.experiment));
     const created = await runLifecycle.create(tx, {
       values: {
-        orgId: org.id, projectId: project.id, experimentId: experiment.id, name: input.name || runName(), type: "training",
+        orgId: org.id, projectId: project.id, experimentId: target.id, name: input.name || runName(), type: "training",
         executor: "external", executorSpec: { heartbeatTimeout: input.heartbeatTimeout }, maxRetries: 0,
         createdBy: actor.kind === "user" ? actor.userId : null, nextCheckAt: null,
       },
       actor, reason: "started by a client",
-      audit: { action: "run.start", details: { project: project.slug, experiment: experiment.name } },
+      audit: { action: "run.start", details: { project: project.slug, experiment: target.name } },
     });
     const started = await runLifecycle.transition(tx, {
       id: created.id, orgId: org.id, from: "QUEUED", to: "RUNNING", version: created.version, actor, reason: "logging from the client",
@@ -52,7 +55,7 @@ export async function startExternalRun(db: Db, org: { id: string }, actor: Actor
     if (params.length > 0) await tx.insert(runParams).values(params.map(([key, value]) => ({ runId: created.id, orgId: org.id, key, value })));
     const tags = Object.entries(input.tags ?? {});
     if (tags.length > 0) await tx.insert(runTags).values(tags.map(([key, value]) => ({ runId: created.id, orgId: org.id, key, value })));
-    return { ...started.row, project, experiment };
+    return { ...started.row, project, experiment: target };
   });
 }
 

@@ -1,0 +1,127 @@
+import { and, eq, sql } from "drizzle-orm";
+import { runTags } from "@/server/db/schema";
+import type { MetricPoint } from "@/server/tracking/metric-input";
+import { ingestMetrics, metricHistory, type HistoryCursor } from "@/server/tracking/metrics";
+import { logParams, setTags } from "@/server/tracking/runs";
+import { mlflowRun } from "./runs";
+import { int, invalid, list, missing, runIdOf, str, type Fields, type MlflowHandler } from "./protocol";
+
+/** MLflow's limits (mlflow/utils/validation.py). */
+const MAX_KEY = 250, MAX_PARAM_VALUE = 6_000, MAX_TAG_VALUE = 8_000;
+const MAX_METRICS = 1_000, MAX_PARAMS = 100, MAX_TAGS = 100, MAX_ENTITIES = 1_000;
+const KEY_RE = /^[/\w.\- :]*$/;
+
+function checkKey(kind: string, key: string) {
+  if (key.length > MAX_KEY) throw invalid(`${kind} name '${key.slice(0, 50)}…' exceeded length limit of ${MAX_KEY}`);
+  if (!KEY_RE.test(key) || key.startsWith("/") || key.split("/").includes("..")) {
+    throw invalid(`Invalid ${kind.toLowerCase()} name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/), and may not start with a slash or contain '..'.`);
+  }
+}
+
+const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity", "nan", "inf", "-inf"]);
+
+function metricOf(m: unknown, i: number): MetricPoint {
+  if (typeof m !== "object" || m === null) throw invalid(`metrics[${i}] must be an object`);
+  const f = m as Fields;
+  const key = str(f, "key", { required: true })!;
+  checkKey("Metric", key);
+  const raw = f.value;
+  const value = typeof raw === "number" ? raw : typeof raw === "string" && NON_FINITE.has(raw) ? (raw as MetricPoint["value"]) : typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : undefined;
+  if (value === undefined) throw invalid(`Got invalid value ${JSON.stringify(raw)} for metric '${key}' (timestamp=${String(f.timestamp)}). Please specify value as a valid double (64-bit floating point)`);
+  const timestamp = int(f, "timestamp", { required: true, min: 0, max: 253_402_300_799_999 })!;
+  const step = int(f, "step") ?? 0;
+  return { key, value, timestamp, step };
+}
+
+export const logMetric: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  await ingestMetrics(ctx.db, { id: run.id, orgId: ctx.principal.org.id, attempt: ctx.principal.kind === "runToken" ? ctx.principal.attempt : null }, [metricOf(ctx.fields, 0)]);
+};
+
+export const logParameter: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const key = str(ctx.fields, "key", { required: true })!;
+  checkKey("Param", key);
+  await logParams(ctx.db, run, { [key]: str(ctx.fields, "value", { max: MAX_PARAM_VALUE }) ?? "" });
+};
+
+export const setTag: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const key = str(ctx.fields, "key", { required: true })!;
+  checkKey("Tag", key);
+  await setTags(ctx.db, run, { [key]: str(ctx.fields, "value", { max: MAX_TAG_VALUE }) ?? "" });
+};
+
+export const deleteTag: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const key = str(ctx.fields, "key", { required: true })!;
+  const gone = await ctx.db.delete(runTags).where(and(eq(runTags.runId, run.id), eq(runTags.key, key))).returning();
+  if (gone.length === 0) throw missing(`No tag with name: ${key} in run with id ${run.id}`);
+};
+
+/** log-batch: limits checked before anything is written; params, then metrics, then tags (MLflow's order). */
+export const logBatch: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const metrics = list(ctx.fields, "metrics"), params = list(ctx.fields, "params"), tags = list(ctx.fields, "tags");
+  if (metrics.length > MAX_METRICS) throw invalid(`A batch logging request can contain at most ${MAX_METRICS} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`);
+  if (params.length > MAX_PARAMS) throw invalid(`A batch logging request can contain at most ${MAX_PARAMS} params. Got ${params.length} params. Please split up params across multiple requests and try again.`);
+  if (tags.length > MAX_TAGS) throw invalid(`A batch logging request can contain at most ${MAX_TAGS} tags. Got ${tags.length} tags. Please split up tags across multiple requests and try again.`);
+  const total = metrics.length + params.length + tags.length;
+  if (total > MAX_ENTITIES) throw invalid(`A batch logging request can contain at most ${MAX_ENTITIES} total metrics, params, and tags. Got ${total}.`);
+  const points = metrics.map(metricOf);
+  const paramEntries = params.map((p, i) => keyValue(p, `params[${i}]`, "Param", MAX_PARAM_VALUE));
+  const seen = new Set<string>();
+  for (const [key] of paramEntries) {
+    if (seen.has(key)) throw invalid(`Duplicate parameter keys have been submitted: ['${key}']. Please ensure the request contains only one param value per param key.`);
+    seen.add(key);
+  }
+  const tagEntries = tags.map((t, i) => keyValue(t, `tags[${i}]`, "Tag", MAX_TAG_VALUE));
+  if (paramEntries.length) await logParams(ctx.db, run, Object.fromEntries(paramEntries));
+  if (points.length) await ingestMetrics(ctx.db, { id: run.id, orgId: ctx.principal.org.id, attempt: ctx.principal.kind === "runToken" ? ctx.principal.attempt : null }, points);
+  if (tagEntries.length) await setTags(ctx.db, run, Object.fromEntries(tagEntries)); // last wins for repeated keys
+};
+
+function keyValue(entry: unknown, where: string, kind: string, maxValue: number): [string, string] {
+  if (typeof entry !== "object" || entry === null) throw invalid(`${where} must be an object with key and value`);
+  const key = str(entry as Fields, "key", { required: true })!;
+  checkKey(kind, key);
+  const value = str(entry as Fields, "value") ?? "";
+  if (value.length > maxValue) throw invalid(`${kind} value '${value.slice(0, 50)}…' had length ${value.length}, which exceeded length limit of ${maxValue}`);
+  return [key, value];
+}
+
+/** MLflow 2.x `log_model`: the model's metadata appended to the run's `mlflow.log-model.history` tag. */
+export const logModel: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const modelJson = str(ctx.fields, "model_json", { required: true })!;
+  let model: unknown;
+  try { model = JSON.parse(modelJson); } catch { throw invalid("model_json is not valid JSON"); }
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`log-model:${run.id}`}))`);
+    const [existing] = await tx.select({ value: runTags.value }).from(runTags).where(and(eq(runTags.runId, run.id), eq(runTags.key, "mlflow.log-model.history")));
+    const history = existing ? (JSON.parse(existing.value) as unknown[]) : [];
+    await setTags(tx, run, { "mlflow.log-model.history": JSON.stringify([...history, model]) });
+  });
+};
+
+export const getMetricHistory: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:read");
+  const key = str(ctx.fields, "metric_key", { required: true })!;
+  const max = int(ctx.fields, "max_results", { min: 1, max: 25_000_000 });
+  const token = str(ctx.fields, "page_token");
+  let after: HistoryCursor | undefined;
+  if (token) {
+    try { after = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as HistoryCursor; } catch { throw invalid("Invalid page token"); }
+    if (!Number.isSafeInteger(after?.step) || !Number.isFinite(after?.ts) || typeof after?.value !== "string") throw invalid("Invalid page token");
+  }
+  // Without max_results every point comes in one page (MLflow's contract), read in chunks.
+  const points: Array<{ key: string; value: number | string | null; timestamp: number; step: number }> = [];
+  let next: HistoryCursor | null = null;
+  do {
+    const page = await metricHistory(ctx.db, ctx.principal.org.id, run.id, key, { after, limit: Math.min((max ?? Infinity) - points.length, 100_000) });
+    points.push(...page.points.map((p) => ({ key, value: p.value, timestamp: p.timestamp, step: p.step })));
+    next = page.next;
+    after = next ?? undefined;
+  } while (next && (max === undefined || points.length < max));
+  return { metrics: points, ...(max !== undefined && next ? { next_page_token: Buffer.from(JSON.stringify(next)).toString("base64") } : {}) };
+};

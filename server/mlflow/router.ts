@@ -1,0 +1,49 @@
+import { listRunArtifacts, proxyArtifact } from "./artifacts";
+import * as exp from "./experiments";
+import * as log from "./logging";
+import * as run from "./runs";
+import { serveMlflow, type MlflowHandler } from "./protocol";
+
+/** The MLflow tracking REST 2.0 endpoints served here, by "<METHOD> <path after /mlflow/>". */
+const ROUTES: Record<string, MlflowHandler> = {
+  "POST experiments/create": exp.createExperiment,
+  "GET experiments/get": exp.getExperiment,
+  "GET experiments/get-by-name": exp.getExperimentByName,
+  "POST experiments/search": exp.searchExperiments,
+  "GET experiments/search": exp.searchExperiments,
+  "POST experiments/delete": exp.deleteExperiment,
+  "POST experiments/restore": exp.restoreExperiment,
+  "POST experiments/update": exp.updateExperiment,
+  "POST experiments/set-experiment-tag": exp.setExperimentTag,
+  "POST experiments/delete-experiment-tag": exp.deleteExperimentTag,
+  "POST runs/create": run.createRun,
+  "POST runs/update": run.updateRun,
+  "GET runs/get": run.getRun,
+  "POST runs/search": run.searchRunsHandler,
+  "POST runs/delete": run.deleteRun,
+  "POST runs/restore": run.restoreRun,
+  "POST runs/log-metric": log.logMetric,
+  "POST runs/log-parameter": log.logParameter,
+  "POST runs/set-tag": log.setTag,
+  "POST runs/delete-tag": log.deleteTag,
+  "POST runs/log-batch": log.logBatch,
+  "POST runs/log-model": log.logModel,
+  "GET metrics/get-history": log.getMetricHistory,
+  "GET artifacts/list": listRunArtifacts,
+};
+
+/** `/api/2.0/mlflow/<path>` (and `/ajax-api/2.0/mlflow/<path>`, which MLflow's UI uses). */
+export function mlflowRoute(method: string) {
+  return async (req: Request, ctx: { params: Promise<{ path: string[] }> }) => {
+    const { path } = await ctx.params;
+    return serveMlflow(req, ROUTES[`${method} ${path.join("/")}`]);
+  };
+}
+
+/** `/api/2.0/mlflow-artifacts/artifacts[/<path>]`: the artifact proxy MLflow clients upload through. */
+export function mlflowArtifactsRoute(method: string) {
+  return async (req: Request, ctx: { params: Promise<{ path?: string[] }> }) => {
+    const { path } = await ctx.params;
+    return serveMlflow(req, (c) => proxyArtifact(c, method, (path ?? []).join("/")), { bodyIsData: true });
+  };
+}
