@@ -31,7 +31,7 @@ export const listRunArtifacts: MlflowHandler = async (ctx) => {
 /** `<experiment>/<run>/artifacts/<path>`: the layout of the artifact URIs we hand out. */
 function locate(path: string) {
   const m = /^[^/]+\/([0-9a-f-]{36})\/artifacts(?:\/(.*))?$/i.exec(path.replace(/^\/+/, ""));
-  if (!m) throw missing(`No artifact at '${path}': paths here are <experiment>/<run>/artifacts/<path>`);
+  if (!m) throw missing("No such artifact: paths here are <experiment>/<run>/artifacts/<path>");
   return { runId: m[1], rest: m[2] ?? "" };
 }
 
