@@ -1,3 +1,4 @@
+import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   training: trainingRouter,
   runs: runsRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -53,7 +53,7 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
   ]);
   const spec = run.executorSpec as { command?: string };
   return {
-    id: run.id, name: run.name, type: run.type, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
+    id: run.id, name: run.name, type: run.type, experimentId: run.experimentId, deletedAt: run.deletedAt, heartbeatAt: run.heartbeatAt, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
     template: run.template, command: spec.command ?? null, resources: run.resources, attempt: run.attempt, remoteId: run.remoteId,
     exitCode: run.exitCode, exitSignal: run.exitSignal, cancelledBy: run.cancelledBy, statusMessage: run.statusMessage,
     maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure, remoteState: run.remoteState, nextCheckAt: run.nextCheckAt,

@@ -44,7 +44,8 @@ export function sampleInput(schema: z.ZodType, org: string, ids: Record<string, 
     case "number": return 10; // inside every range our inputs declare (limits, buckets, retries, cursors)
     case "boolean": return false;
     case "enum": return Object.values(def.entries!)[0];
-    case "array": return [];
+    // An id list aims at the victim too: runIds → [ids.runId].
+    case "array": return /Ids$/.test(field ?? "") && `${field!.slice(0, -3)}Id` in ids ? [ids[`${field!.slice(0, -3)}Id`]] : [];
     case "record": return {};
     case "union": return sampleInput(def.options![0], org, ids, field);
     default: return undefined;

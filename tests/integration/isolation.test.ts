@@ -39,7 +39,7 @@ async function victimOrg() {
   const member = await addUser(b.db, b.orgId, "user");
   const { invitations } = await caller.members.list({ org: b.slug });
   const project = (await caller.training.projects({ org: b.slug }))[0];
-  const ids: Record<string, string> = { runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id };
+  const ids: Record<string, string> = { runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { idSchema } from "@/server/tenancy/validation";
+import { compareRuns, experimentRunsTable, experimentsOverview } from "@/server/tracking/experiment-views";
+import { createTRPCRouter, orgProcedure } from "../trpc";
+
+const column = z.string().regex(/^(params|metrics|tags)\.[^\u0000]{1,250}$/, "columns look like params.lr, metrics.loss or tags.team");
+
+export const experimentsRouter = createTRPCRouter({
+  overview: orgProcedure("experiment:read").query(({ ctx }) => experimentsOverview(ctx.db, ctx.org.id)),
+  runs: orgProcedure("run:read")
+    .input(z.object({
+      experimentId: idSchema, filter: z.string().max(5_000).optional(), orderBy: z.string().max(300).optional(),
+      columns: z.array(column).max(60).default([]), page: z.number().int().min(0).max(100_000).default(0), pageSize: z.number().int().min(1).max(200).default(50),
+    }))
+    .query(({ ctx, input }) => experimentRunsTable(ctx.db, ctx.org.id, input)),
+  compare: orgProcedure("run:read")
+    .input(z.object({ runIds: z.array(idSchema).min(1).max(100), buckets: z.number().int().min(10).max(1_000).default(300) }))
+    .query(({ ctx, input }) => compareRuns(ctx.db, ctx.org.id, input.runIds, input.buckets)),
+});
