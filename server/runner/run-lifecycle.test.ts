@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { runLifecycle, type RunStatus } from "./run-lifecycle";
 
 const LEGAL: Array<[RunStatus, RunStatus]> = [
-  ["QUEUED", "STARTING"], ["QUEUED", "CANCELLED"], ["QUEUED", "FAILED"],
+  ["QUEUED", "STARTING"], ["QUEUED", "RUNNING"], ["QUEUED", "CANCELLED"], ["QUEUED", "FAILED"],
   ["STARTING", "RUNNING"], ["STARTING", "SUCCEEDED"], ["STARTING", "FAILED"], ["STARTING", "CANCELLED"], ["STARTING", "QUEUED"],
-  ["RUNNING", "SUCCEEDED"], ["RUNNING", "FAILED"], ["RUNNING", "CANCELLED"], ["RUNNING", "QUEUED"],
+  ["RUNNING", "SUCCEEDED"], ["RUNNING", "FAILED"], ["RUNNING", "CANCELLED"], ["RUNNING", "QUEUED"], ["RUNNING", "CRASHED"],
+  ["CRASHED", "RUNNING"], ["CRASHED", "SUCCEEDED"], ["CRASHED", "FAILED"], ["CRASHED", "CANCELLED"],
 ];
 
 describe("run lifecycle", () => {
@@ -25,7 +26,7 @@ describe("run lifecycle", () => {
     for (const s of runLifecycle.terminal) expect(statuses.some((to) => runLifecycle.canTransition(s, to))).toBe(false);
     for (const s of statuses) expect(runLifecycle.canTransition(s, s)).toBe(false);
     expect(statuses.filter(runLifecycle.isTerminal)).toEqual(["SUCCEEDED", "FAILED", "CANCELLED"]);
-    expect(runLifecycle.active).toEqual(["QUEUED", "STARTING", "RUNNING"]);
+    expect(runLifecycle.active).toEqual(["QUEUED", "STARTING", "RUNNING", "CRASHED"]);
   });
 
   it("reaches a terminal status from every active one", () => {
