@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { ValidationError } from "@/server/errors";
+import { pgArray } from "./metrics";
 import { FilterError, parseFilter, parseOrderBy, type Clause, type OrderTerm } from "./run-filter";
 
 /** MLflow's run status names, as our lifecycle's. */
@@ -109,7 +110,7 @@ function orderSqlFor(o: OrderTerm): SQL {
 export async function runColumns(db: DbOrTx, orgId: string, runIds: string[], keys?: { params?: string[]; metrics?: string[]; tags?: string[] }) {
   if (runIds.length === 0) return { params: [], tags: [], metrics: [] };
   const ids = `{${runIds.join(",")}}`;
-  const only = (col: string, list?: string[]) => (list ? sql`and ${sql.raw(col)} = any(${`{${list.map((k) => `"${k.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`}::text[])` : sql``);
+  const only = (col: string, list?: string[]) => (list ? sql`and ${sql.raw(col)} = any(${pgArray(list)}::text[])` : sql``);
   const [params, tags, metrics] = await Promise.all([
     db.execute(sql`select run_id, key, value from run_params where org_id = ${orgId}::uuid and run_id = any(${ids}::uuid[]) ${only("key", keys?.params)}`),
     db.execute(sql`select run_id, key, value from run_tags where org_id = ${orgId}::uuid and run_id = any(${ids}::uuid[]) ${only("key", keys?.tags)}`),
