@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/server/db/client";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
 import { experiments } from "@/server/db/schema";
 import { ensureExperiment, ensureProject } from "@/server/tracking/projects";
 import { jsonDouble } from "@/server/tracking/metrics";
@@ -16,10 +16,6 @@ export async function defaultExperiment(db: Db, orgId: string): Promise<Experime
     const project = await ensureProject(tx, orgId, "Default");
     return ensureExperiment(tx, orgId, project.id, "Default");
   });
-}
-
-export async function isDefault(db: Db, orgId: string, experiment: Experiment) {
-  return experiment.name === "Default" && experiment.id === (await defaultExperiment(db, orgId)).id;
 }
 
 /** An MLflow experiment id ("0" or ours), deleted ones included. */
@@ -75,8 +71,4 @@ export async function runsJson(db: Db, orgId: string, rows: RunRow[]) {
       inputs: {},
     };
   });
-}
-
-export async function touchExperiment(db: DbOrTx, id: string) {
-  await db.update(experiments).set({ updatedAt: sql`now()` }).where(eq(experiments.id, id));
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq, ilike, isNotNull, isNull, like, ne, sql, type SQL } from "drizzle-orm";
 import { experiments, projects } from "@/server/db/schema";
 import { requirePermission } from "@/server/api/rest/principal";
-import { DEFAULT_EXPERIMENT_ID, defaultExperiment, experimentJson, findExperiment, mlflowExperimentId, touchExperiment } from "./entities";
+import { recordAudit } from "@/server/tenancy/audit";
+import { DEFAULT_EXPERIMENT_ID, defaultExperiment, experimentJson, findExperiment, mlflowExperimentId } from "./entities";
 import { int, invalid, keyValues, MlflowError, missing, pageToken, str, type MlflowHandler } from "./protocol";
 
 const MAX_NAME = 500;
@@ -15,6 +16,7 @@ export const createExperiment: MlflowHandler = async ({ db, principal, fields })
   const home = await defaultExperiment(db, principal.org.id);
   const [created] = await db.insert(experiments).values({ orgId: principal.org.id, projectId: home.projectId, name, tags }).onConflictDoNothing().returning();
   if (!created) throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Experiment '${name}' already exists.`);
+  await recordAudit(db, { orgId: principal.org.id, actor: principal.actor, action: "experiment.create", targetType: "experiment", targetId: created.id, details: { name } });
   return { experiment_id: created.id };
 };
 
@@ -45,10 +47,10 @@ export const searchExperiments: MlflowHandler = async ({ db, principal, fields }
   const where: (SQL | undefined)[] = [eq(experiments.orgId, principal.org.id), view === "DELETED_ONLY" ? isNotNull(experiments.deletedAt) : view === "ALL" ? undefined : isNull(experiments.deletedAt)];
   const filter = str(fields, "filter");
   if (filter) where.push(experimentFilter(filter));
-  await defaultExperiment(db, principal.org.id);
+  const home = await defaultExperiment(db, principal.org.id);
   const rows = await db.select({ e: experiments }).from(experiments).innerJoin(projects, eq(projects.id, experiments.projectId))
     .where(and(...where)).orderBy(asc(experiments.createdAt), asc(experiments.id)).limit(max + 1).offset(offset);
-  const page = await Promise.all(rows.slice(0, max).map(async ({ e }) => experimentJson(e, await mlflowExperimentId(db, principal.org.id, e.id))));
+  const page = rows.slice(0, max).map(({ e }) => experimentJson(e, e.id === home.id ? DEFAULT_EXPERIMENT_ID : e.id));
   return { experiments: page, ...(rows.length > max ? { next_page_token: pageToken.encode(offset + max) } : {}) };
 };
 
@@ -65,7 +67,10 @@ const lifecycle = (deleted: boolean): MlflowHandler => async ({ db, principal, f
   const id = str(fields, "experiment_id", { required: true })!;
   if (id === DEFAULT_EXPERIMENT_ID && deleted) throw invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
   const e = await findExperiment(db, principal.org.id, id);
-  await db.update(experiments).set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()` }).where(eq(experiments.id, e.id));
+  await db.transaction(async (tx) => {
+    await tx.update(experiments).set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()` }).where(eq(experiments.id, e.id));
+    await recordAudit(tx, { orgId: principal.org.id, actor: principal.actor, action: deleted ? "experiment.delete" : "experiment.restore", targetType: "experiment", targetId: e.id });
+  });
 };
 export const deleteExperiment = lifecycle(true);
 export const restoreExperiment = lifecycle(false);
@@ -84,8 +89,7 @@ export const setExperimentTag: MlflowHandler = async ({ db, principal, fields })
   const e = await findExperiment(db, principal.org.id, str(fields, "experiment_id", { required: true })!);
   const key = str(fields, "key", { required: true, max: 250 })!;
   const value = str(fields, "value", { max: 5_000 }) ?? "";
-  await db.update(experiments).set({ tags: sql`${experiments.tags} || ${JSON.stringify({ [key]: value })}::jsonb` }).where(eq(experiments.id, e.id));
-  await touchExperiment(db, e.id);
+  await db.update(experiments).set({ tags: sql`${experiments.tags} || ${JSON.stringify({ [key]: value })}::jsonb`, updatedAt: sql`now()` }).where(eq(experiments.id, e.id));
 };
 
 export const deleteExperimentTag: MlflowHandler = async ({ db, principal, fields }) => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { runTags } from "@/server/db/schema";
 import type { MetricPoint } from "@/server/tracking/metric-input";
 import { ingestMetrics, metricHistory, type HistoryCursor } from "@/server/tracking/metrics";
-import { logParams, setTags } from "@/server/tracking/runs";
+import { auditRunWrite, logParams, setTags } from "@/server/tracking/runs";
 import { mlflowRun } from "./runs";
 import { int, invalid, list, missing, runIdOf, str, type Fields, type MlflowHandler } from "./protocol";
 
@@ -42,21 +42,30 @@ export const logParameter: MlflowHandler = async (ctx) => {
   const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
   const key = str(ctx.fields, "key", { required: true })!;
   checkKey("Param", key);
-  await logParams(ctx.db, run, { [key]: str(ctx.fields, "value", { max: MAX_PARAM_VALUE }) ?? "" });
+  await ctx.db.transaction(async (tx) => {
+    await logParams(tx, run, { [key]: str(ctx.fields, "value", { max: MAX_PARAM_VALUE }) ?? "" });
+    await auditRunWrite(tx, run, ctx.principal.actor, "run.params", { keys: [key] });
+  });
 };
 
 export const setTag: MlflowHandler = async (ctx) => {
   const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
   const key = str(ctx.fields, "key", { required: true })!;
   checkKey("Tag", key);
-  await setTags(ctx.db, run, { [key]: str(ctx.fields, "value", { max: MAX_TAG_VALUE }) ?? "" });
+  await ctx.db.transaction(async (tx) => {
+    await setTags(tx, run, { [key]: str(ctx.fields, "value", { max: MAX_TAG_VALUE }) ?? "" });
+    await auditRunWrite(tx, run, ctx.principal.actor, "run.tags", { keys: [key] });
+  });
 };
 
 export const deleteTag: MlflowHandler = async (ctx) => {
   const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
   const key = str(ctx.fields, "key", { required: true })!;
-  const gone = await ctx.db.delete(runTags).where(and(eq(runTags.runId, run.id), eq(runTags.key, key))).returning();
-  if (gone.length === 0) throw missing(`No tag with name: ${key} in run with id ${run.id}`);
+  await ctx.db.transaction(async (tx) => {
+    const gone = await tx.delete(runTags).where(and(eq(runTags.runId, run.id), eq(runTags.key, key))).returning();
+    if (gone.length === 0) throw missing(`No tag with name: ${key} in run with id ${run.id}`);
+    await auditRunWrite(tx, run, ctx.principal.actor, "run.tags.delete", { keys: [key] });
+  });
 };
 
 /** log-batch: limits checked before anything is written; params, then metrics, then tags (MLflow's order). */
@@ -76,9 +85,19 @@ export const logBatch: MlflowHandler = async (ctx) => {
     seen.add(key);
   }
   const tagEntries = tags.map((t, i) => keyValue(t, `tags[${i}]`, "Tag", MAX_TAG_VALUE));
-  if (paramEntries.length) await logParams(ctx.db, run, Object.fromEntries(paramEntries));
+  if (paramEntries.length) {
+    await ctx.db.transaction(async (tx) => {
+      await logParams(tx, run, Object.fromEntries(paramEntries));
+      await auditRunWrite(tx, run, ctx.principal.actor, "run.params", { keys: paramEntries.map(([k]) => k) });
+    });
+  }
   if (points.length) await ingestMetrics(ctx.db, { id: run.id, orgId: ctx.principal.org.id, attempt: ctx.principal.kind === "runToken" ? ctx.principal.attempt : null }, points);
-  if (tagEntries.length) await setTags(ctx.db, run, Object.fromEntries(tagEntries)); // last wins for repeated keys
+  if (tagEntries.length) {
+    await ctx.db.transaction(async (tx) => {
+      await setTags(tx, run, Object.fromEntries(tagEntries)); // last wins for repeated keys
+      await auditRunWrite(tx, run, ctx.principal.actor, "run.tags", { keys: [...new Set(tagEntries.map(([k]) => k))] });
+    });
+  }
 };
 
 function keyValue(entry: unknown, where: string, kind: string, maxValue: number): [string, string] {
@@ -101,6 +120,7 @@ export const logModel: MlflowHandler = async (ctx) => {
     const [existing] = await tx.select({ value: runTags.value }).from(runTags).where(and(eq(runTags.runId, run.id), eq(runTags.key, "mlflow.log-model.history")));
     const history = existing ? (JSON.parse(existing.value) as unknown[]) : [];
     await setTags(tx, run, { "mlflow.log-model.history": JSON.stringify([...history, model]) });
+    await auditRunWrite(tx, run, ctx.principal.actor, "run.log-model", {});
   });
 };
 

@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runs, runTags } from "@/server/db/schema";
+import { runs } from "@/server/db/schema";
 import { requirePermission, requireRun } from "@/server/api/rest/principal";
 import { CLIENT_END_STATES, finishExternalRun, startExternalRun, type ClientEndState } from "@/server/tracking/external-runs";
 import { searchRuns } from "@/server/tracking/run-search";
-import { DEFAULT_EXPERIMENT_ID, findExperiment, runInfoJson, runsJson } from "./entities";
+import { auditRunWrite, setTags } from "@/server/tracking/runs";
+import { DEFAULT_EXPERIMENT_ID, findExperiment, runsJson } from "./entities";
 import { int, invalid, keyValues, list, missing, pageToken, runIdOf, str, type MlflowContext, type MlflowHandler } from "./protocol";
 
 /** The run, in the caller's org, as MLflow names it (a miss is RESOURCE_DOES_NOT_EXIST). */
@@ -33,8 +34,7 @@ export const createRun: MlflowHandler = async (ctx) => {
   const run = await startExternalRun(db, principal.org, principal.actor, {
     project: "", experiment: "", experimentId: experiment.id, name, tags, heartbeatTimeout: null, startTime: int(fields, "start_time", { min: 0 }),
   });
-  await db.insert(runTags).values({ runId: run.id, orgId: principal.org.id, key: "mlflow.runName", value: run.name })
-    .onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value: run.name } });
+  await setTags(db, run, { "mlflow.runName": run.name }); // MLflow servers mirror the name into this tag
   return { run: await oneRunJson(ctx, run.id) };
 };
 
@@ -44,9 +44,11 @@ export const updateRun: MlflowHandler = async (ctx) => {
   const status = str(fields, "status");
   const name = str(fields, "run_name", { max: 250 });
   if (name) {
-    await db.update(runs).set({ name }).where(and(eq(runs.id, run.id), eq(runs.orgId, principal.org.id)));
-    await db.insert(runTags).values({ runId: run.id, orgId: principal.org.id, key: "mlflow.runName", value: name })
-      .onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value: name } });
+    await db.transaction(async (tx) => {
+      await tx.update(runs).set({ name }).where(and(eq(runs.id, run.id), eq(runs.orgId, principal.org.id)));
+      await setTags(tx, run, { "mlflow.runName": name });
+      await auditRunWrite(tx, run, principal.actor, "run.rename", { name });
+    });
   }
   if (status && status !== "RUNNING" && status !== "SCHEDULED") {
     if (!(status in CLIENT_END_STATES)) throw invalid(`Invalid value ${status} for parameter 'status' supplied`);
@@ -75,9 +77,10 @@ export const searchRunsHandler: MlflowHandler = async ({ db, principal, fields }
 const runLifecycleStage = (deleted: boolean): MlflowHandler => async (ctx) => {
   requirePermission(ctx.principal, "run:delete");
   const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:read");
-  await ctx.db.update(runs).set({ deletedAt: deleted ? sql`now()` : null }).where(and(eq(runs.id, run.id), eq(runs.orgId, ctx.principal.org.id)));
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(runs).set({ deletedAt: deleted ? sql`now()` : null }).where(and(eq(runs.id, run.id), eq(runs.orgId, ctx.principal.org.id)));
+    await auditRunWrite(tx, run, ctx.principal.actor, deleted ? "run.delete" : "run.restore", {});
+  });
 };
 export const deleteRun = runLifecycleStage(true);
 export const restoreRun = runLifecycleStage(false);
-
-export { runInfoJson };

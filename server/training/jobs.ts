@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import type { Db, Tx } from "@/server/db/client";
-import { experiments, projects, runParams, runs } from "@/server/db/schema";
+import type { Db } from "@/server/db/client";
+import { runParams, runs } from "@/server/db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { wakeRunner } from "@/server/runner/wake";
@@ -9,6 +9,7 @@ import { recordAudit } from "@/server/tenancy/audit";
 import type { OrgContext } from "@/server/tenancy/organizations";
 import { can } from "@/server/tenancy/permissions";
 import type { SubmitJobInput } from "./job-input";
+import { ensureExperiment, ensureProject, getProject } from "@/server/tracking/projects";
 import { findTemplate } from "./templates";
 
 /**
@@ -29,10 +30,8 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
   const hyperparameters = { ...template?.hyperparameters, ...input.hyperparameters };
 
   const run = await db.transaction(async (tx) => {
-    const project = await resolveProject(tx, org.id, input.projectId);
-    const [experiment] = await tx.select().from(experiments)
-      .where(and(eq(experiments.orgId, org.id), eq(experiments.projectId, project.id), eq(experiments.name, "Default")));
-    const experimentId = experiment?.id ?? (await tx.insert(experiments).values({ orgId: org.id, projectId: project.id, name: "Default" }).returning())[0].id;
+    const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, "Default");
+    const experimentId = (await ensureExperiment(tx, org.id, project.id, "Default")).id;
     const created = await runLifecycle.create(tx, {
       values: {
         orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training",
@@ -51,15 +50,6 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
   });
   wakeRunner();
   return run;
-}
-
-async function resolveProject(tx: Tx, orgId: string, projectId?: string) {
-  const where = projectId ? and(eq(projects.orgId, orgId), eq(projects.id, projectId)) : and(eq(projects.orgId, orgId), eq(projects.slug, "default"));
-  const [project] = await tx.select().from(projects).where(where);
-  if (project) return project;
-  if (projectId) throw new NotFoundError("Project");
-  const [created] = await tx.insert(projects).values({ orgId, slug: "default", name: "Default" }).onConflictDoNothing().returning();
-  return created ?? (await tx.select().from(projects).where(where))[0];
 }
 
 /**
