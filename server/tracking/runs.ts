@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
@@ -12,7 +12,7 @@ export interface RunListFilter { status?: RunStatus; projectId?: string; before?
 
 /** Newest first, keyset-paginated on seq. */
 export async function listRuns(db: DbOrTx, orgId: string, filter: RunListFilter) {
-  const where = [eq(runs.orgId, orgId)];
+  const where = [eq(runs.orgId, orgId), isNull(runs.deletedAt)]; // deleted runs are hidden until restored
   if (filter.status) where.push(eq(runs.status, filter.status));
   if (filter.projectId) where.push(eq(runs.projectId, filter.projectId));
   if (filter.before) where.push(lt(runs.seq, filter.before));
@@ -80,7 +80,7 @@ export async function setTags(db: DbOrTx, run: { id: string; orgId: string }, ta
 }
 
 export async function countRunsByStatus(db: DbOrTx, orgId: string) {
-  const rows = await db.select({ status: runs.status, n: sql<number>`count(*)::int` }).from(runs).where(eq(runs.orgId, orgId)).groupBy(runs.status);
+  const rows = await db.select({ status: runs.status, n: sql<number>`count(*)::int` }).from(runs).where(and(eq(runs.orgId, orgId), isNull(runs.deletedAt))).groupBy(runs.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<RunStatus, number>>;
 }
 

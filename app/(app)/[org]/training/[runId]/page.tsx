@@ -33,11 +33,19 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
   const stop = active && can(me.role, "run:execute", me.grants) ? (
     <ConfirmSubmit action={cancelJobAction.bind(null, org, run.id)} disabled={stopping} variant="outline" size="default"
       title={`Stop “${run.name}”?`} confirmLabel="Stop job"
-      description="The job gets SIGTERM, then SIGKILL after 10 seconds if it is still running. Its logs, metrics and artifacts so far are kept.">
+      description={run.executor === "external"
+        ? "The run ends as Cancelled now; its client learns it at its next heartbeat. Its metrics and artifacts so far are kept."
+        : "The job gets SIGTERM, then SIGKILL after 10 seconds if it is still running. Its logs, metrics and artifacts so far are kept."}>
       <Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}
     </ConfirmSubmit>
   ) : null;
-  const facts: Array<[string, string]> = [
+  // A run logged from the user's own code (SDK, MLflow client) has no command, attempts or exit code here.
+  const external = run.executor === "external";
+  const facts: Array<[string, string]> = external ? [
+    ["Source", "logged from a client (SDK or MLflow)"], ["Last heartbeat", formatDateTime(run.heartbeatAt)],
+    ["Started", formatDateTime(run.startedAt)], ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())],
+    ["Project", run.project?.name ?? "—"],
+  ] : [
     ["Template", run.template ?? "custom command"], ["Executor", run.executor],
     ["Attempt", `${run.attempt} of up to ${run.maxRetries + 1}${run.retryOnFailure ? " (retried on failure)" : ""}`],
     ["Submitted", formatDateTime(run.createdAt)], ["Started", formatDateTime(run.startedAt)],
@@ -45,6 +53,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
     ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
     ["Project", run.project?.name ?? "—"],
   ];
+  if (run.deletedAt) facts.push(["Deleted", formatDateTime(run.deletedAt)]);
   if (run.cancelledBy) facts.push(["Stopped by", `${run.cancelledBy}${run.exitSignal ? ` (${run.exitSignal})` : ""}`]);
   if (run.status === "QUEUED" && run.attempt > 1 && run.nextCheckAt) facts.push(["Next attempt", formatDateTime(run.nextCheckAt)]);
   return (
