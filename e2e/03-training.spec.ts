@@ -46,7 +46,8 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
 
   // The model the job uploaded, downloadable as JSON.
   const artifacts = page.getByTestId("run-artifacts");
-  await expect(artifacts).toContainText("model/model.json");
+  await expect(artifacts.getByTestId("artifact-folder")).toContainText("model/");
+  await expect(artifacts.getByTestId("artifact-file")).toContainText("model.json");
   const download = artifacts.getByRole("link", { name: "Download model/model.json" });
   const href = await download.getAttribute("href");
   expect(href).toBeTruthy();

@@ -26,7 +26,7 @@ test("an HTML artifact is shown as text and downloaded, never run as a page; tag
 
   await page.reload();
   await expect(page.getByTestId("run-tags")).toContainText("team=vision");
-  const row = page.getByTestId("run-artifacts").locator("li", { hasText: "reports/evil.html" });
+  const row = page.getByTestId("artifact-file").filter({ hasText: "evil.html" });
   await row.getByRole("button", { name: "Preview reports/evil.html" }).click();
   await expect(row.getByTestId("artifact-preview")).toContainText("<script>document.title='pwned'");
   const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: "Download reports/evil.html" }).click()]);

@@ -41,11 +41,24 @@ const schema = z.object({
   ANVIL_JOB_ENV_ALLOW: z.string().optional(),
   /** Directories a sandboxed local job may write besides its workspace (comma-separated absolute paths). */
   ANVIL_JOB_WRITABLE_PATHS: z.string().optional(),
+  /** Where artifacts and datasets live: `fs` under ANVIL_DATA_DIR/objects, or an S3 bucket. */
+  ANVIL_OBJECT_STORE: z.enum(["fs", "s3"]).default("fs"),
+  ANVIL_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
+  ANVIL_S3_REGION: z.string().default("us-east-1"),
+  /** An S3-compatible server (MinIO, R2, Ceph…), e.g. http://127.0.0.1:9000; unset ⇒ AWS S3. */
+  ANVIL_S3_ENDPOINT: z.string().url().optional(),
+  ANVIL_S3_ACCESS_KEY_ID: z.string().optional(),
+  ANVIL_S3_SECRET_ACCESS_KEY: z.string().optional(),
   ANVIL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Sends invitation e-mails when set: smtp://user:pass@host:587 or smtps://… */
   ANVIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   ANVIL_SMTP_FROM: z.string().optional(),
 }).superRefine((v, ctx) => {
+  if (v.ANVIL_OBJECT_STORE === "s3") {
+    for (const k of ["ANVIL_S3_BUCKET", "ANVIL_S3_ACCESS_KEY_ID", "ANVIL_S3_SECRET_ACCESS_KEY"] as const) {
+      if (v[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "is required when ANVIL_OBJECT_STORE=s3" });
+    }
+  }
   const init = ["ANVIL_INIT_ORG", "ANVIL_INIT_ADMIN_EMAIL", "ANVIL_INIT_ADMIN_PASSWORD"] as const;
   const set = init.filter((k) => v[k] !== undefined);
   if ((set.length > 0 || v.ANVIL_INIT_API_KEY || v.ANVIL_INIT_ADMIN_NAME) && set.length < init.length) {

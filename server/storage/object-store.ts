@@ -8,7 +8,7 @@ import { ValidationError } from "@/server/errors";
 
 export interface StoredObject { key: string; size: number; sha256: string }
 
-/** Object storage behind one interface (ARCHITECTURE.md §10); `fs` today, `s3` with the same shape. */
+/** Object storage behind one interface (ARCHITECTURE.md §10): `fs` here, `s3` in `s3-object-store.ts`. */
 export interface ObjectStore {
   put(key: string, body: ReadableStream<Uint8Array> | Readable, opts?: { maxBytes?: number }): Promise<StoredObject>;
   /** The object's bytes; `range` (inclusive ends, as HTTP Range) reads part of it. */
@@ -22,6 +22,25 @@ export function assertSafeKey(key: string): void {
   if (key.startsWith("/") || key.includes("\\") || key.includes("\0") || parts.some((p) => p === "" || p === "." || p === "..")) {
     throw new ValidationError(`invalid object path "${key}"`);
   }
+}
+
+export function toReadable(body: ReadableStream<Uint8Array> | Readable): Readable {
+  return body instanceof Readable ? body : Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+}
+
+/** A pass-through that counts and hashes the bytes, failing once they exceed `maxBytes`. */
+export function createMeter(maxBytes?: number) {
+  const hash = createHash("sha256");
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      size += chunk.length;
+      if (maxBytes !== undefined && size > maxBytes) return cb(new ValidationError(`upload exceeds ${maxBytes} bytes`));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ size, sha256: hash.digest("hex") }) };
 }
 
 export function createFsObjectStore(root: string): ObjectStore {
@@ -40,25 +59,15 @@ export function createFsObjectStore(root: string): ObjectStore {
       // Stream to a temp file of its own, then rename: readers never see a half-written object,
       // and concurrent writers of one key never share a temp file.
       const tmp = `${full}.upload-${randomUUID()}`;
-      const hash = createHash("sha256");
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          size += chunk.length;
-          if (opts.maxBytes !== undefined && size > opts.maxBytes) return cb(new ValidationError(`upload exceeds ${opts.maxBytes} bytes`));
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const source = body instanceof Readable ? body : Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+      const meter = createMeter(opts.maxBytes);
       try {
-        await pipeline(source, meter, createWriteStream(tmp));
+        await pipeline(toReadable(body), meter.stream, createWriteStream(tmp));
         await fs.rename(tmp, full);
       } catch (err) {
         await fs.rm(tmp, { force: true });
         throw err;
       }
-      return { key, size, sha256: hash.digest("hex") };
+      return { key, ...meter.result() };
     },
     async get(key, range) {
       const full = resolve(key);

@@ -1,9 +1,9 @@
 import Link from "next/link";
-import { ArrowLeft, Download, FileBox, Square } from "lucide-react";
+import { ArrowLeft, FileBox, Square } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { LogStream } from "@/components/training/log-stream";
 import { RunMetrics } from "@/components/training/run-metrics";
-import { ArtifactPreview } from "@/components/training/artifact-preview";
+import { ArtifactTree } from "@/components/training/artifact-tree";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmSubmit } from "@/components/ui/confirm-submit";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -12,7 +12,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDateTime, runDuration } from "@/lib/format-time";
-import { formatBytes } from "@/lib/format-bytes";
 import { serverApi } from "@/server/api/rsc";
 import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
@@ -94,22 +93,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
             {run.artifacts.length === 0 ? (
               <EmptyState icon={FileBox} title="No artifacts" description="Files the job uploads (models, checkpoints, reports) are listed here." />
             ) : (
-              <ul className="flex flex-col divide-y" data-testid="run-artifacts">
-                {run.artifacts.map((a) => {
-                  const url = `/api/v1/runs/${run.id}/artifacts/${a.path.split("/").map(encodeURIComponent).join("/")}?org=${encodeURIComponent(org)}`;
-                  return (
-                    <li key={a.path} className="flex flex-col gap-1 py-2 text-sm">
-                      <div className="flex items-center justify-between gap-3">
-                        <span className="font-mono break-all">{a.path}</span>
-                        <span className="flex shrink-0 items-center gap-3 text-muted-foreground">{formatBytes(a.size)}
-                          <a className="text-primary hover:underline" href={url} aria-label={`Download ${a.path}`}><Download className="size-4" aria-hidden /></a>
-                        </span>
-                      </div>
-                      <ArtifactPreview url={url} path={a.path} contentType={a.contentType} />
-                    </li>
-                  );
-                })}
-              </ul>
+              <ArtifactTree org={org} runId={run.id} artifacts={run.artifacts} />
             )}
           </CardContent>
         </Card>
