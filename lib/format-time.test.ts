@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, runDuration } from "./format-time";
+import { formatDateTime, formatPurgeDelay, purgeDueAt, runDuration } from "./format-time";
 
 describe("runDuration", () => {
   const t0 = new Date("2026-01-01T00:00:00Z");
@@ -15,4 +15,14 @@ describe("runDuration", () => {
 describe("formatDateTime", () => {
   it("prints UTC to the second", () => expect(formatDateTime(new Date("2026-03-04T05:06:07.890Z"))).toBe("2026-03-04 05:06:07 UTC"));
   it("prints a dash for null", () => expect(formatDateTime(null)).toBe("—"));
+});
+
+describe("formatPurgeDelay and purgeDueAt", () => {
+  it("says the delay in days when whole, else hours, and adds it to the deletion time", () => {
+    expect(formatPurgeDelay(720)).toBe("30 days");
+    expect(formatPurgeDelay(24)).toBe("1 day");
+    expect(formatPurgeDelay(36)).toBe("36 hours");
+    expect(formatPurgeDelay(0)).toMatch(/next cleanup/);
+    expect(purgeDueAt(new Date("2026-01-01T00:00:00Z"), 36).toISOString()).toBe("2026-01-02T12:00:00.000Z");
+  });
 });

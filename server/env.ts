@@ -49,6 +49,8 @@ const schema = z.object({
   ANVIL_S3_ENDPOINT: z.string().url().optional(),
   ANVIL_S3_ACCESS_KEY_ID: z.string().optional(),
   ANVIL_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Hours a deleted run or experiment can still be restored before its data is purged (0 = at the next sweep). */
+  ANVIL_PURGE_AFTER_HOURS: z.coerce.number().min(0).max(24 * 3650).default(720),
   ANVIL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Sends invitation e-mails when set: smtp://user:pass@host:587 or smtps://… */
   ANVIL_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),

@@ -2,6 +2,7 @@ import { and, asc, eq, ilike, isNotNull, isNull, like, ne, sql, type SQL } from 
 import { experiments, projects } from "@/server/db/schema";
 import { requirePermission } from "@/server/api/rest/principal";
 import { recordAudit } from "@/server/tenancy/audit";
+import { setExperimentDeleted } from "@/server/tracking/retention";
 import { DEFAULT_EXPERIMENT_ID, defaultExperiment, experimentJson, findExperiment, mlflowExperimentId } from "./entities";
 import { int, invalid, keyValues, MlflowError, missing, pageToken, str, type MlflowHandler } from "./protocol";
 
@@ -67,10 +68,7 @@ const lifecycle = (deleted: boolean): MlflowHandler => async ({ db, principal, f
   const id = str(fields, "experiment_id", { required: true })!;
   if (id === DEFAULT_EXPERIMENT_ID && deleted) throw invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
   const e = await findExperiment(db, principal.org.id, id);
-  await db.transaction(async (tx) => {
-    await tx.update(experiments).set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()` }).where(eq(experiments.id, e.id));
-    await recordAudit(tx, { orgId: principal.org.id, actor: principal.actor, action: deleted ? "experiment.delete" : "experiment.restore", targetType: "experiment", targetId: e.id });
-  });
+  await setExperimentDeleted(db, principal.org.id, e.id, principal.actor, deleted);
 };
 export const deleteExperiment = lifecycle(true);
 export const restoreExperiment = lifecycle(false);

@@ -3,6 +3,7 @@ import { runs } from "@/server/db/schema";
 import { requirePermission, requireRun } from "@/server/api/rest/principal";
 import { CLIENT_END_STATES, finishExternalRun, startExternalRun, type ClientEndState } from "@/server/tracking/external-runs";
 import { searchRuns } from "@/server/tracking/run-search";
+import { setRunDeleted } from "@/server/tracking/retention";
 import { auditRunWrite, setTags } from "@/server/tracking/runs";
 import { DEFAULT_EXPERIMENT_ID, findExperiment, runsJson } from "./entities";
 import { int, invalid, keyValues, list, missing, pageToken, runIdOf, str, type MlflowContext, type MlflowHandler } from "./protocol";
@@ -77,10 +78,7 @@ export const searchRunsHandler: MlflowHandler = async ({ db, principal, fields }
 const runLifecycleStage = (deleted: boolean): MlflowHandler => async (ctx) => {
   requirePermission(ctx.principal, "run:delete");
   const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:read");
-  await ctx.db.transaction(async (tx) => {
-    await tx.update(runs).set({ deletedAt: deleted ? sql`now()` : null }).where(and(eq(runs.id, run.id), eq(runs.orgId, ctx.principal.org.id)));
-    await auditRunWrite(tx, run, ctx.principal.actor, deleted ? "run.delete" : "run.restore", {});
-  });
+  await setRunDeleted(ctx.db, ctx.principal.org.id, run.id, ctx.principal.actor, deleted);
 };
 export const deleteRun = runLifecycleStage(true);
 export const restoreRun = runLifecycleStage(false);

@@ -1,6 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import type { Executor } from "@/server/executors/types";
+import type { ObjectStore } from "@/server/storage/object-store";
 import type { Lifecycle, LifecycleTable } from "./lifecycle";
 
 /** Named places where a test can crash or stall a runner, and assert that it got there. */
@@ -22,6 +23,8 @@ export interface RunnerOptions {
   localMaxConcurrent: number;
   /** After this long without any runner announcing a placement, its runs may be taken over. */
   placementTimeoutSeconds: number;
+  /** Purging of deleted runs and experiments in the sweep; unset ⇒ no purge (tests purge directly). */
+  retention?: { store: ObjectStore; purgeAfterHours: number };
   faultPoint?: (point: FaultPoint) => void | Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { log } from "@/server/log";
 import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
 import { issueRunToken } from "@/server/tracking/run-tokens";
+import { purgeDeleted } from "@/server/tracking/retention";
 import type { ColumnValues } from "./lifecycle";
 import { retryDelaySeconds, retryDecision } from "./retry-policy";
 import { runLifecycle, type RunStatus } from "./run-lifecycle";
@@ -38,7 +39,13 @@ export const runController: Controller<typeof runs> = {
   },
   reconcile: (db, opts, row, signal) =>
     row.executor === "external" ? reconcileExternalRun(db, opts, row, signal) : new RunStep(db, opts, { ...row }, signal).reconcile(),
-  sweep: stopOrphans,
+  sweep: async (db, opts) => {
+    await stopOrphans(db, opts);
+    if (opts.retention) {
+      const purged = await purgeDeleted(db, opts.retention.store, { purgeAfterHours: opts.retention.purgeAfterHours });
+      if (purged.runs + purged.experiments > 0) log.info("runner: purged deleted runs and experiments", { ...purged });
+    }
+  },
 };
 
 /**

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { env } from "@/server/env";
+import { getObjectStore } from "@/server/storage";
 import { resolveStateDirs } from "@/server/host/state-dirs";
 import { makeEnvFilesPrivate } from "@/server/executors/local/isolation";
 import { createLocalExecutor } from "@/server/executors/local/local-executor";
@@ -42,5 +43,6 @@ export function defaultRunnerOptions(role: "web" | "worker" | "tick"): RunnerOpt
     appUrl: env.ANVIL_URL ?? `http://127.0.0.1:${env.PORT}`,
     localMaxConcurrent: env.ANVIL_LOCAL_MAX_CONCURRENT,
     placementTimeoutSeconds: 600,
+    retention: { store: getObjectStore(), purgeAfterHours: env.ANVIL_PURGE_AFTER_HOURS },
   };
 }

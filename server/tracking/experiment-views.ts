@@ -26,7 +26,7 @@ export async function experimentsOverview(db: DbOrTx, orgId: string) {
   return [...projects.values()];
 }
 
-export interface RunsTableQuery { experimentId: string; filter?: string; orderBy?: string; columns: string[]; page: number; pageSize: number }
+export interface RunsTableQuery { experimentId: string; view?: "active" | "deleted"; filter?: string; orderBy?: string; columns: string[]; page: number; pageSize: number }
 
 /**
  * One page of an experiment's runs with only the chosen columns (`params.lr`, `metrics.loss`,
@@ -35,7 +35,7 @@ export interface RunsTableQuery { experimentId: string; filter?: string; orderBy
 export async function experimentRunsTable(db: DbOrTx, orgId: string, q: RunsTableQuery) {
   const experiment = await getExperiment(db, orgId, q.experimentId);
   const found = await searchRuns(db, {
-    orgId, experimentIds: [experiment.id], filter: q.filter, orderBy: q.orderBy ? [q.orderBy] : [], limit: q.pageSize, offset: q.page * q.pageSize,
+    orgId, experimentIds: [experiment.id], view: q.view, filter: q.filter, orderBy: q.orderBy ? [q.orderBy] : [], limit: q.pageSize, offset: q.page * q.pageSize,
   });
   const pick = (prefix: string) => q.columns.filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
   const cols = await runColumns(db, orgId, found.runs.map((r) => r.id), { params: pick("params."), metrics: pick("metrics."), tags: pick("tags.") });

@@ -19,7 +19,7 @@ const creds = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER", region: "us-ea
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "anvil-s3rver-"));
   server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: "anvil-test", configs: [] }] });
-  const { port } = await server.run() as { port: number };
+  const { port } = await server.run();
   endpoint = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { idSchema } from "@/server/tenancy/validation";
 import { RUN_STATUSES } from "@/server/runner/run-lifecycle";
 import { readRunLogs } from "@/server/tracking/logs";
 import { queryMetricCharts } from "@/server/tracking/metric-charts";
+import { setRunDeleted } from "@/server/tracking/retention";
 import { countRunsByStatus, getRunDetail, getRunRow, listRuns } from "@/server/tracking/runs";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
@@ -33,4 +34,11 @@ export const runsRouter = createTRPCRouter({
       await getRunRow(ctx.db, ctx.org.id, input.runId);
       return readRunLogs(ctx.db, ctx.org.id, input.runId, input.after, input.limit);
     }),
+  /** Soft delete: hidden, restorable until the purge delay has passed, then purged with its data. */
+  delete: orgProcedure("run:delete")
+    .input(z.object({ runId: idSchema }))
+    .mutation(({ ctx, input }) => setRunDeleted(ctx.db, ctx.org.id, input.runId, ctx.actor, true)),
+  restore: orgProcedure("run:delete")
+    .input(z.object({ runId: idSchema }))
+    .mutation(({ ctx, input }) => setRunDeleted(ctx.db, ctx.org.id, input.runId, ctx.actor, false)),
 });

@@ -1,16 +1,21 @@
 import Link from "next/link";
-import { FlaskConical } from "lucide-react";
+import { FlaskConical, RotateCcw } from "lucide-react";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { serverApi } from "@/server/api/rsc";
 import { formatRelativeTime } from "@/lib/utils";
+import { formatDateTime } from "@/lib/format-time";
+import { can } from "@/server/tenancy/permissions";
+import { restoreExperimentAction } from "./actions";
 
 export const metadata = { title: "Experiments" };
 
 export default async function ExperimentsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const projects = await (await serverApi()).experiments.overview({ org });
+  const api = await serverApi();
+  const [projects, deleted, me] = await Promise.all([api.experiments.overview({ org }), api.experiments.deleted({ org }), api.organizations.get({ org })]);
   return (
     <div>
       <PageHeader title="Experiments" description="Every run of every project, logged by jobs, the Python SDK or any MLflow client." />
@@ -38,6 +43,23 @@ export default async function ExperimentsPage({ params }: { params: Promise<{ or
           ))}
         </div>
       )}
+      {deleted.length > 0 ? (
+        <section className="mt-8" aria-labelledby="deleted-h" data-testid="deleted-experiments">
+          <h2 id="deleted-h" className="mb-2 text-base font-semibold">Deleted experiments</h2>
+          <ul className="divide-y rounded-md border text-sm">
+            {deleted.map((e) => (
+              <li key={e.id} className="flex flex-wrap items-center justify-between gap-2 p-2">
+                <span><span className="font-medium">{e.name}</span> <span className="text-muted-foreground">in {e.projectName} · deleted {formatRelativeTime(e.deletedAt, new Date())} · purged {formatDateTime(e.purgeAt)}</span></span>
+                {can(me.role, "experiment:delete", me.grants) ? (
+                  <form action={restoreExperimentAction.bind(null, org, e.id)}>
+                    <Button type="submit" size="sm" variant="secondary" aria-label={`Restore ${e.name}`}><RotateCcw className="size-4" aria-hidden />Restore</Button>
+                  </form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }

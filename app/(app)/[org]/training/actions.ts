@@ -43,3 +43,13 @@ export async function cancelJobAction(org: string, runId: string): Promise<void>
   }
   redirect(`/${org}/training/${runId}`);
 }
+
+export async function deleteRunAction(org: string, runId: string): Promise<void> {
+  await (await serverApi()).runs.delete({ org, runId });
+  redirect(`/${org}/training/${runId}`);
+}
+
+export async function restoreRunAction(org: string, runId: string): Promise<void> {
+  await (await serverApi()).runs.restore({ org, runId });
+  redirect(`/${org}/training/${runId}`);
+}

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { TRPCError } from "@trpc/server";
-import { ArrowDown, ArrowUp, ListFilter } from "lucide-react";
+import { ArrowDown, ArrowUp, ListFilter, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { ConfirmSubmit } from "@/components/ui/confirm-submit";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,10 +12,14 @@ import { notFoundOn } from "@/server/api/not-found";
 import { serverApi } from "@/server/api/rsc";
 import type { RunStatus } from "@/server/runner/run-lifecycle";
 import { formatNumber, formatRelativeTime } from "@/lib/utils";
+import { formatPurgeDelay } from "@/lib/format-time";
+import { env } from "@/server/env";
+import { can } from "@/server/tenancy/permissions";
+import { deleteExperimentAction } from "../actions";
 
 export const metadata = { title: "Runs" };
 
-type Search = { q?: string; sort?: string; cols?: string | string[]; page?: string };
+type Search = { q?: string; sort?: string; cols?: string | string[]; page?: string; view?: string };
 const PAGE = 50;
 
 /** The runs table: filter, sort, chosen columns and page all live in the URL, so a view can be shared. */
@@ -23,9 +28,11 @@ export default async function ExperimentRunsPage({ params, searchParams }: { par
   const s = await searchParams;
   const chosen = (Array.isArray(s.cols) ? s.cols : s.cols ? s.cols.split(",") : []).filter(Boolean).slice(0, 60);
   const page = Math.max(0, Number(s.page ?? 0) || 0);
+  const view = s.view === "deleted" ? "deleted" : "active";
   const api = await serverApi();
+  const me = await api.organizations.get({ org });
   const load = (filter: string | undefined, orderBy: string | undefined, columns: string[]) =>
-    api.experiments.runs({ org, experimentId, filter, orderBy, columns, page, pageSize: PAGE });
+    api.experiments.runs({ org, experimentId, view, filter, orderBy, columns, page, pageSize: PAGE });
   let error: string | null = null;
   let data;
   try {
@@ -42,7 +49,7 @@ export default async function ExperimentRunsPage({ params, searchParams }: { par
   const rows = error ? [] : data.rows;
   const href = (over: Partial<Search>) => {
     const u = new URLSearchParams();
-    const merged = { q: s.q, sort: s.sort, cols: columns.join(","), page: String(page), ...over };
+    const merged = { q: s.q, sort: s.sort, cols: columns.join(","), page: String(page), view: view === "deleted" ? "deleted" : undefined, ...over };
     for (const [k, v] of Object.entries(merged)) if (v && v !== "0") u.set(k, String(v));
     return `/${org}/experiments/${experimentId}?${u.toString()}`;
   };
@@ -50,7 +57,17 @@ export default async function ExperimentRunsPage({ params, searchParams }: { par
   return (
     <div>
       <PageHeader eyebrow={<Link href={`/${org}/experiments`} className="hover:underline">Experiments</Link>} title={data.experiment.name}
-        description="Filter like metrics.loss < 0.1 and params.lr = '0.01' and tags.team = 'nlp'. Pick runs to compare them." />
+        description="Filter like metrics.loss < 0.1 and params.lr = '0.01' and tags.team = 'nlp'. Pick runs to compare them."
+        actions={can(me.role, "experiment:delete", me.grants) ? (
+          <ConfirmSubmit action={deleteExperimentAction.bind(null, org, experimentId)} variant="outline" size="default" title={`Delete “${data.experiment.name}”?`} confirmLabel="Delete experiment"
+            description={`The experiment and its runs leave every list. It can be restored from the Experiments page for ${formatPurgeDelay(env.ANVIL_PURGE_AFTER_HOURS)}; then its runs' metrics, logs and artifacts are removed for good.`}>
+            <Trash2 className="size-4" aria-hidden />Delete
+          </ConfirmSubmit>
+        ) : null} />
+      <nav className="mb-3 flex gap-4 text-sm" aria-label="Run views">
+        <Link href={href({ view: undefined, page: "0" })} aria-current={view === "active" ? "page" : undefined} className={view === "active" ? "font-medium" : "text-muted-foreground hover:underline"}>Runs</Link>
+        <Link href={href({ view: "deleted", page: "0" })} aria-current={view === "deleted" ? "page" : undefined} className={view === "deleted" ? "font-medium" : "text-muted-foreground hover:underline"}>Deleted runs</Link>
+      </nav>
       <form className="mb-3 flex flex-wrap gap-2" action={`/${org}/experiments/${experimentId}`}>
         <Input name="q" defaultValue={s.q} aria-label="Filter runs" placeholder="metrics.loss < 0.1 and params.lr = '0.01'" className="min-w-72 flex-1 font-mono text-sm" />
         <input type="hidden" name="cols" value={columns.join(",")} />
@@ -69,7 +86,8 @@ export default async function ExperimentRunsPage({ params, searchParams }: { par
         </form>
       </details>
       {rows.length === 0 ? (
-        <EmptyState icon={ListFilter} title={s.q ? "No run matches this filter" : "No runs in this experiment"} description={s.q ? "Loosen the filter or clear it." : "Runs logged to this experiment appear here."} />
+        <EmptyState icon={ListFilter} title={s.q ? "No run matches this filter" : view === "deleted" ? "No deleted runs" : "No runs in this experiment"}
+          description={s.q ? "Loosen the filter or clear it." : view === "deleted" ? `Deleted runs stay here, restorable from their page, for ${formatPurgeDelay(env.ANVIL_PURGE_AFTER_HOURS)}.` : "Runs logged to this experiment appear here."} />
       ) : (
         <form action={`/${org}/experiments/compare`}>
           <Table data-testid="runs-table">

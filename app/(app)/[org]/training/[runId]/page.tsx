@@ -1,21 +1,24 @@
 import Link from "next/link";
-import { ArrowLeft, FileBox, Square } from "lucide-react";
+import { ArrowLeft, FileBox, RotateCcw, Square, Trash2 } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { LogStream } from "@/components/training/log-stream";
 import { RunMetrics } from "@/components/training/run-metrics";
 import { ArtifactTree } from "@/components/training/artifact-tree";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { ConfirmSubmit } from "@/components/ui/confirm-submit";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatDateTime, runDuration } from "@/lib/format-time";
+import { formatDateTime, formatPurgeDelay, purgeDueAt, runDuration } from "@/lib/format-time";
 import { serverApi } from "@/server/api/rsc";
 import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
-import { cancelJobAction } from "../actions";
+import { env } from "@/server/env";
+import { cancelJobAction, deleteRunAction, restoreRunAction } from "../actions";
 import { notFoundOn } from "@/server/api/not-found";
 
 export const metadata = { title: "Training job" };
@@ -38,6 +41,13 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
       <Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}
     </ConfirmSubmit>
   ) : null;
+  const mayDelete = can(me.role, "run:delete", me.grants);
+  const remove = !active && !run.deletedAt && mayDelete ? (
+    <ConfirmSubmit action={deleteRunAction.bind(null, org, run.id)} variant="outline" size="default" title={`Delete “${run.name}”?`} confirmLabel="Delete run"
+      description={`The run leaves every list. It can be restored for ${formatPurgeDelay(env.ANVIL_PURGE_AFTER_HOURS)}; then its metrics, logs and artifacts are removed for good.`}>
+      <Trash2 className="size-4" aria-hidden />Delete
+    </ConfirmSubmit>
+  ) : null;
   // A run logged from the user's own code (SDK, MLflow client) has no command, attempts or exit code here.
   const external = run.executor === "external";
   const facts: Array<[string, string]> = external ? [
@@ -52,7 +62,6 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
     ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
     ["Project", run.project?.name ?? "—"],
   ];
-  if (run.deletedAt) facts.push(["Deleted", formatDateTime(run.deletedAt)]);
   if (run.cancelledBy) facts.push(["Stopped by", `${run.cancelledBy}${run.exitSignal ? ` (${run.exitSignal})` : ""}`]);
   if (run.status === "QUEUED" && run.attempt > 1 && run.nextCheckAt) facts.push(["Next attempt", formatDateTime(run.nextCheckAt)]);
   return (
@@ -62,8 +71,14 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
         eyebrow={<Link href={`/${org}/training`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Training</Link>}
         title={<span className="flex flex-wrap items-center gap-3">{run.name}<StatusBadge status={run.status} data-testid="run-status" /></span>}
         description={run.statusMessage ?? undefined}
-        actions={stop}
+        actions={stop ?? remove}
       />
+      {run.deletedAt ? (
+        <Alert variant="warning" className="flex flex-wrap items-center justify-between gap-3" data-testid="run-deleted">
+          <span>Deleted {formatDateTime(run.deletedAt)}. {active ? "Its data is purged once it has stopped" : `Its metrics, logs and artifacts are purged ${formatDateTime(purgeDueAt(run.deletedAt, env.ANVIL_PURGE_AFTER_HOURS))}`} unless it is restored.</span>
+          {mayDelete ? <form action={restoreRunAction.bind(null, org, run.id)}><Button type="submit" size="sm" variant="secondary"><RotateCcw className="size-4" aria-hidden />Restore</Button></form> : null}
+        </Alert>
+      ) : null}
       <Card>
         <CardContent className="grid grid-cols-2 gap-4 pt-6 text-sm sm:grid-cols-4">
           {facts.map(([k, v]) => <div key={k}><p className="text-xs text-muted-foreground">{k}</p><p className="font-medium tabular-nums break-words">{v}</p></div>)}
