@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -117,6 +119,43 @@ describe("local executor", () => {
     await executor.submit({ command: 'printf "%s|%s" "$GREETING" "$ANVIL_RUN_ID"', env: { GREETING: "hello world", ANVIL_RUN_ID: "r-1" } }, "env-1", o);
     await waitForState(executor, "env-1", ["SUCCEEDED"]);
     expect((await executor.logs("env-1", "", o)).text).toBe("hello world|r-1");
+  });
+
+  it("sends the job's CPU and memory as system metrics to its run's route, with the run's token", async () => {
+    const received: Array<{ auth?: string; url?: string; metrics: Array<{ key: string; value: number; step: number }> }> = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c)).on("end", () => {
+        received.push({ auth: req.headers.authorization, url: req.url, ...JSON.parse(body) });
+        res.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const sampled = createLocalExecutor({ runsDir, stopGraceMs: 300, isolation: "none", sandbox: false, systemMetricsMs: 250 });
+      // Busy on one core for 2 s, holding ~64 MB.
+      const busy = `node -e "const b=Buffer.alloc(64<<20,1);const t=Date.now();while(Date.now()-t<2000){}console.log(b[0])"`;
+      await sampled.submit({ command: busy, env: { ANVIL_URL: `http://127.0.0.1:${port}/`, ANVIL_RUN_ID: "run-7", ANVIL_RUN_TOKEN: "tok-7" } }, "sys-1", o);
+      await waitForState(sampled, "sys-1", ["SUCCEEDED"], 10_000);
+      expect(received.length).toBeGreaterThanOrEqual(4);
+      expect(received.every((r) => r.auth === "Bearer tok-7" && r.url === "/api/v1/runs/run-7/metrics")).toBe(true);
+      const points = received.flatMap((r) => r.metrics);
+      const max = (key: string) => Math.max(...points.filter((p) => p.key === key).map((p) => p.value));
+      expect(max("system/process_cpu_percentage")).toBeGreaterThan(50);
+      expect(max("system/process_memory_rss_megabytes")).toBeGreaterThan(60);
+      expect(max("system/cpu_utilization_percentage")).toBeGreaterThan(0);
+      expect(max("system/system_memory_usage_megabytes")).toBeGreaterThan(0);
+      const steps = points.filter((p) => p.key === "system/process_cpu_percentage").map((p) => p.step);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      // A job started without a run to report to sends nothing.
+      const before = received.length;
+      await sampled.submit({ command: "sleep 0.6" }, "sys-2", o);
+      await waitForState(sampled, "sys-2", ["SUCCEEDED"]);
+      expect(received.length).toBe(before);
+    } finally {
+      server.close();
+    }
   });
 
   it("stops a job and its whole process group", async () => {

@@ -31,6 +31,8 @@ export interface LocalExecutorOptions {
   writablePaths?: string[];
   /** Time between SIGTERM and SIGKILL of the job's process group on stop(). */
   stopGraceMs?: number;
+  /** How often the supervisor sends the job's system metrics (CPU, memory, GPU); 0 = never. Default 5 s. */
+  systemMetricsMs?: number;
 }
 
 const REMOTE_ID = /^[A-Za-z0-9._-]{1,200}$/;
@@ -124,7 +126,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
           env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
         });
         child.stdin!.on("error", () => {}); // a supervisor that died at once is reported by waitForSupervisor
-        child.stdin!.end(JSON.stringify({ plan }));
+        child.stdin!.end(JSON.stringify({ plan, systemMetrics: systemMetricsTarget(spec, options.systemMetricsMs ?? 5_000) }));
         child.unref();
       } catch (err) {
         if (uid !== undefined) releaseJobUid(uid, remoteId);
@@ -235,4 +237,15 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
       setTimeout(() => void killIfStillRunning(dir).catch(() => {}), graceMs).unref();
     },
   };
+}
+
+/**
+ * Where the supervisor sends system metrics: the run's metrics route, with the run's token, both
+ * taken from the job's environment (the runner puts ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN
+ * there for the job's own logging). A job started without them gets no system metrics.
+ */
+function systemMetricsTarget(spec: JobSpec, everyMs: number) {
+  const env = spec.env ?? {};
+  if (everyMs <= 0 || !env.ANVIL_URL || !env.ANVIL_RUN_ID || !env.ANVIL_RUN_TOKEN) return undefined;
+  return { url: `${env.ANVIL_URL.replace(/\/+$/, "")}/api/v1/runs/${encodeURIComponent(env.ANVIL_RUN_ID)}/metrics`, token: env.ANVIL_RUN_TOKEN, everyMs };
 }

@@ -3,8 +3,9 @@
 // group and outlives the app. Plain Node ESM without dependencies: it runs from the source tree,
 // outside any bundle.
 //
-// stdin: {plan: {file, args, cwd, env, uid?, gid?}}
-//   The plan carries the job's credentials, so it is never written to disk.
+// stdin: {plan: {file, args, cwd, env, uid?, gid?}, systemMetrics?: {url, token, everyMs}}
+//   The plan carries the job's credentials, so it is never written to disk. With systemMetrics,
+//   the job's CPU, memory and GPU use are sent to the app while it runs (system-metrics.mjs).
 // Files in <runDir> (0700, owned by the app's user):
 //   spec.json       {command, cwd?, workspace, uid?, uidLock?} no credentials; written by the executor
 //   output.log      stdout + stderr of the job            appended by the job through its own fds
@@ -18,6 +19,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { startSystemMetrics } from "./system-metrics.mjs";
 
 const runDir = process.argv[2];
 if (!runDir) {
@@ -198,6 +200,7 @@ async function main() {
   child.on("exit", (code, signal) => finish({ code, signal }));
 
   writeAtomic("pid.json", pidInfo(child.pid ?? null));
+  if (launch.systemMetrics && child.pid) startSystemMetrics(launch.systemMetrics, { pid: child.pid, uid: plan.uid });
 }
 
 main().catch((err) => finish({ code: 127, error: `supervisor error: ${err instanceof Error ? err.message : String(err)}` }));
