@@ -60,6 +60,11 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
   expect(model.classes).toHaveLength(3);
   expect(model.layers[0].weights.length).toBeGreaterThan(0);
 
+  // CPU and memory of the job, sampled by Anvil while it ran.
+  const system = page.getByTestId("system-metrics");
+  await expect(system).toBeVisible();
+  await system.locator("summary").click();
+  await expect(system.getByRole("figure", { name: "process cpu percentage" })).toBeVisible();
   // The final chart holds all 40 epochs: wait until it stops changing before the screenshot.
   let previous = -1;
   await expect

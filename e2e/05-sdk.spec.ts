@@ -1,39 +1,16 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ADMIN, ORG_SLUG, SCREENS_DIR, signIn } from "./fixtures";
+import { relay } from "./relay";
 
 /**
  * The Python SDK against the running app, as a user runs it: 100,000 steps logged while the
  * server becomes unreachable for a few seconds and comes back. Training never waits, no point is
  * lost, and the chart keeps a one-step spike that a sampled chart would miss.
  */
-
-/** A TCP relay to the app that the test can take down and bring back (the "server restart"). */
-function relay(target: number) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  const open = (port: number) => new Promise<number>((resolve) => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(target, "127.0.0.1");
-      sockets.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const drop = () => { client.destroy(); upstream.destroy(); };
-      client.on("error", drop).on("close", drop);
-      upstream.on("error", drop).on("close", drop);
-    });
-    server.listen(port, "127.0.0.1", () => resolve((server!.address() as net.AddressInfo).port));
-  });
-  const close = () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    sockets.clear();
-    server!.close(() => resolve());
-  });
-  return { open, close };
-}
 
 test("the Python SDK logs 100k steps through a server outage without losing a point", async ({ page, baseURL }) => {
   test.setTimeout(120_000);

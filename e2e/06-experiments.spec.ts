@@ -50,3 +50,39 @@ test("experiments: runs table with filter language, then compare two runs", asyn
   await expect(diff.locator("tr[data-differs=false]", { hasText: "params.batch" })).toBeVisible();
   await page.screenshot({ path: `${SCREENS_DIR}/experiments-compare.png`, fullPage: true });
 });
+
+test("deleting a run or an experiment hides it, says when its data goes, and restore brings it back", async ({ page, baseURL }) => {
+  const experiment = `retention-${Date.now()}`;
+  const post = (path: string, body: unknown, method = "POST") => fetch(`${baseURL}${path}`, {
+    method, headers: { authorization: `Bearer ${ADMIN.apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const run = await post("/api/v1/runs", { project: "Vision", experiment, name: "to-delete" });
+  await post(`/api/v1/runs/${run.id}`, { status: "FINISHED" }, "PATCH");
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/${ORG_SLUG}/training/${run.id}`);
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete run" }).click();
+  await expect(page.getByTestId("run-deleted")).toContainText("are purged");
+  await page.screenshot({ path: `${SCREENS_DIR}/run-deleted.png`, fullPage: true });
+
+  await page.goto(`/${ORG_SLUG}/experiments/${run.experiment.id}`);
+  await expect(page.getByText("No runs in this experiment")).toBeVisible();
+  await page.getByRole("link", { name: "Deleted runs" }).click();
+  await expect(page.getByTestId("runs-table")).toContainText("to-delete");
+  await page.getByRole("link", { name: "to-delete" }).click();
+  await page.getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByTestId("run-deleted")).toHaveCount(0);
+
+  await page.goto(`/${ORG_SLUG}/experiments/${run.experiment.id}`);
+  await expect(page.getByTestId("runs-table")).toContainText("to-delete");
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete experiment" }).click();
+  await page.waitForURL(`**/${ORG_SLUG}/experiments`);
+  const deleted = page.getByTestId("deleted-experiments");
+  await expect(deleted).toContainText(experiment);
+  await page.screenshot({ path: `${SCREENS_DIR}/experiments-deleted.png`, fullPage: true });
+  await deleted.getByRole("button", { name: `Restore ${experiment}` }).click();
+  await page.waitForURL(`**/experiments/${run.experiment.id}`);
+  await expect(page.getByTestId("runs-table")).toContainText("to-delete");
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupMetricSeries } from "./group-metrics";
+import { groupMetricSeries, splitSystemSeries } from "./group-metrics";
 
 const s = (key: string) => ({ runId: "r1", key, points: [{ step: 1, time: 0, min: 1, max: 1, last: 1 }] });
 
@@ -10,4 +10,9 @@ describe("groupMetricSeries", () => {
     expect(groups[1].series.map((x) => x.runName)).toEqual(["train/loss", "val/loss"]);
   });
   it("returns nothing for no series", () => expect(groupMetricSeries([])).toEqual([]));
+  it("keeps system metrics apart from logged ones", () => {
+    const { logged, system } = splitSystemSeries([s("loss"), s("system/cpu_utilization_percentage"), s("val/systemic")]);
+    expect(logged.map((x) => x.key)).toEqual(["loss", "val/systemic"]);
+    expect(system.map((x) => x.key)).toEqual(["system/cpu_utilization_percentage"]);
+  });
 });

@@ -20,3 +20,8 @@ export function groupMetricSeries(series: ServerSeries[]): MetricGroup[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([title, list]) => ({ title, series: list.sort((a, b) => a.key.localeCompare(b.key)) }));
 }
+
+/** `system/*` series (CPU, memory, GPU sampled by Anvil) apart from what the job logged, as W&B shows them. */
+export function splitSystemSeries<T extends { key: string }>(series: T[]): { logged: T[]; system: T[] } {
+  return { logged: series.filter((s) => !s.key.startsWith("system/")), system: series.filter((s) => s.key.startsWith("system/")) };
+}

@@ -6,7 +6,7 @@ import { useEffect } from "react";
 import { MetricLineChart } from "@/components/charts/metric-line-chart";
 import { useTRPC } from "@/components/providers/trpc";
 import { EmptyState } from "@/components/ui/empty-state";
-import { groupMetricSeries } from "./group-metrics";
+import { groupMetricSeries, splitSystemSeries } from "./group-metrics";
 
 /** Live charts: bucketed series (≤ 500 points per key from SQL), refetched while the run is active. */
 export function RunMetrics({ org, runId, active }: { org: string; runId: string; active: boolean }) {
@@ -20,13 +20,26 @@ export function RunMetrics({ org, runId, active }: { org: string; runId: string;
     if (!active) void refetch();
   }, [active, refetch]);
   if (isLoading) return <p className="text-sm text-muted-foreground">Loading metrics…</p>;
-  const groups = groupMetricSeries(data ?? []);
-  if (groups.length === 0) {
-    return <EmptyState icon={ChartLine} title="No metrics yet" description={active ? "Charts appear as soon as the job logs its first point." : "This run logged no metrics. Log them with the SDK (sdk/node) or POST /api/v1/runs/{id}/metrics."} />;
-  }
+  const { logged, system } = splitSystemSeries(data ?? []);
+  const groups = groupMetricSeries(logged);
+  const systemGroups = groupMetricSeries(system);
   return (
-    <div className="grid gap-4 lg:grid-cols-2" data-testid="run-metrics">
-      {groups.map((g) => <MetricLineChart key={g.title} title={g.title} series={g.series} height={220} />)}
+    <div className="flex flex-col gap-4">
+      {groups.length === 0 ? (
+        <EmptyState icon={ChartLine} title="No metrics yet" description={active ? "Charts appear as soon as the job logs its first point." : "This run logged no metrics. Log them with the Python or TypeScript SDK, an MLflow client, or POST /api/v1/runs/{id}/metrics."} />
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-2" data-testid="run-metrics">
+          {groups.map((g) => <MetricLineChart key={g.title} title={g.title} series={g.series} height={220} />)}
+        </div>
+      )}
+      {systemGroups.length > 0 ? (
+        <details className="rounded-md border p-3" data-testid="system-metrics" open={groups.length === 0}>
+          <summary className="cursor-pointer text-sm font-medium">System ({systemGroups.length} charts: CPU, memory{system.some((x) => x.key.includes("gpu_")) ? ", GPU" : ""})</summary>
+          <div className="mt-3 grid gap-4 lg:grid-cols-3">
+            {systemGroups.map((g) => <MetricLineChart key={g.title} title={g.title.replaceAll("_", " ")} series={g.series} height={160} defaultX="time" />)}
+          </div>
+        </details>
+      ) : null}
     </div>
   );
 }

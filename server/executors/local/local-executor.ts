@@ -11,7 +11,7 @@ import path from "node:path";
 
 import type { CallOptions, Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
 import { allocateJobUid, detectIsolation, hiddenPaths, jobEnvironment, jobUidLockPath, launchPlan, releaseJobUid, type IsolationMode } from "./isolation";
-import { describeExit, hostIdentity, instanceId, mtimeMs, readJson, signalGroup, supervisorAlive, supervisorPath, utf8Boundary, type ExitFile, type PidFile } from "./run-files";
+import { describeExit, hostIdentity, instanceId, mtimeMs, readJson, signalGroup, supervisorAlive, supervisorPath, systemMetricsModulePath, utf8Boundary, type ExitFile, type PidFile } from "./run-files";
 import { log } from "@/server/log";
 import { prepareWorkspace, reclaimJobUids } from "./workspace";
 
@@ -247,5 +247,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
 function systemMetricsTarget(spec: JobSpec, everyMs: number) {
   const env = spec.env ?? {};
   if (everyMs <= 0 || !env.ANVIL_URL || !env.ANVIL_RUN_ID || !env.ANVIL_RUN_TOKEN) return undefined;
-  return { url: `${env.ANVIL_URL.replace(/\/+$/, "")}/api/v1/runs/${encodeURIComponent(env.ANVIL_RUN_ID)}/metrics`, token: env.ANVIL_RUN_TOKEN, everyMs };
+  return {
+    url: `${env.ANVIL_URL.replace(/\/+$/, "")}/api/v1/runs/${encodeURIComponent(env.ANVIL_RUN_ID)}/metrics`, token: env.ANVIL_RUN_TOKEN, everyMs,
+    module: systemMetricsModulePath(),
+  };
 }

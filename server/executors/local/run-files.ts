@@ -38,6 +38,20 @@ export function supervisorPath(): string {
   return path.join(process.cwd(), "server/executors/local/supervisor.mjs");
 }
 
+/**
+ * The supervisor's system-metrics sampler. Handed to the supervisor by path (not imported by
+ * it), because a bundle copies each module as an asset of its own under a hashed name.
+ */
+export function systemMetricsModulePath(): string {
+  try {
+    const bundled = fileURLToPath(new URL("./system-metrics.mjs", import.meta.url));
+    if (existsSync(bundled)) return bundled;
+  } catch {
+    // Not a file: URL; use the fallback.
+  }
+  return path.join(process.cwd(), "server/executors/local/system-metrics.mjs");
+}
+
 export async function readJson<T>(file: string): Promise<T | null> {
   try {
     return JSON.parse(await fs.readFile(file, "utf8")) as T;

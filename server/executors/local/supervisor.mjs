@@ -3,7 +3,7 @@
 // group and outlives the app. Plain Node ESM without dependencies: it runs from the source tree,
 // outside any bundle.
 //
-// stdin: {plan: {file, args, cwd, env, uid?, gid?}, systemMetrics?: {url, token, everyMs}}
+// stdin: {plan: {file, args, cwd, env, uid?, gid?}, systemMetrics?: {url, token, everyMs, module}}
 //   The plan carries the job's credentials, so it is never written to disk. With systemMetrics,
 //   the job's CPU, memory and GPU use are sent to the app while it runs (system-metrics.mjs).
 // Files in <runDir> (0700, owned by the app's user):
@@ -19,7 +19,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { startSystemMetrics } from "./system-metrics.mjs";
+import { pathToFileURL } from "node:url";
 
 const runDir = process.argv[2];
 if (!runDir) {
@@ -200,7 +200,12 @@ async function main() {
   child.on("exit", (code, signal) => finish({ code, signal }));
 
   writeAtomic("pid.json", pidInfo(child.pid ?? null));
-  if (launch.systemMetrics && child.pid) startSystemMetrics(launch.systemMetrics, { pid: child.pid, uid: plan.uid });
+  if (launch.systemMetrics && child.pid) {
+    // Loaded by path: bundles copy it under a name of its own. Without it the job runs anyway.
+    import(pathToFileURL(launch.systemMetrics.module).href)
+      .then((m) => m.startSystemMetrics(launch.systemMetrics, { pid: child.pid, uid: plan.uid }))
+      .catch((err) => process.stderr.write(`system metrics off: ${err instanceof Error ? err.message : String(err)}\n`));
+  }
 }
 
 main().catch((err) => finish({ code: 127, error: `supervisor error: ${err instanceof Error ? err.message : String(err)}` }));

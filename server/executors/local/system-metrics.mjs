@@ -113,7 +113,14 @@ export function startSystemMetrics({ url, token, everyMs }, job) {
     }).then((res) => res.body?.cancel()).catch(() => { /* app away: this sample is dropped */ });
   }
 
-  const timer = setInterval(() => { try { sample(); } catch { /* never disturb the job */ } }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const safeSample = () => { try { sample(); } catch { /* never disturb the job */ } };
+  // A first sample after a second, so even a short job shows its footprint; then every `everyMs`.
+  let interval = null;
+  const first = setTimeout(() => {
+    safeSample();
+    interval = setInterval(safeSample, everyMs);
+    interval.unref();
+  }, Math.min(1000, everyMs));
+  first.unref();
+  return () => { clearTimeout(first); if (interval) clearInterval(interval); };
 }
