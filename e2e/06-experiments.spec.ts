@@ -48,6 +48,10 @@ test("experiments: runs table with filter language, then compare two runs", asyn
   const diff = page.getByTestId("compare-diff");
   await expect(diff.locator("tr[data-differs=true]", { hasText: "params.lr" })).toBeVisible();
   await expect(diff.locator("tr[data-differs=false]", { hasText: "params.batch" })).toBeVisible();
+  // How the param relates to the result: one line and one point per run.
+  await expect(page.getByTestId("parallel-coordinates").locator("path[data-run]")).toHaveCount(2);
+  await expect(page.getByTestId("param-scatter").locator(".recharts-scatter-symbol")).toHaveCount(2);
+  await expect(page.getByLabel("Scatter x axis")).toHaveValue("params.lr");
   await page.screenshot({ path: `${SCREENS_DIR}/experiments-compare.png`, fullPage: true });
 });
 

@@ -1,12 +1,16 @@
 import Link from "next/link";
 import { GitCompareArrows } from "lucide-react";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { CompareAnalysis } from "@/components/experiments/compare-analysis";
 import { CompareCharts, type CompareSeries } from "@/components/experiments/compare-charts";
+import { runRows } from "@/components/experiments/prepare-compare";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { notFoundOn } from "@/server/api/not-found";
 import { serverApi } from "@/server/api/rsc";
+import { isTerminal, type RunStatus } from "@/server/runner/run-lifecycle";
 import { cn, formatNumber } from "@/lib/utils";
 
 export const metadata = { title: "Compare runs" };
@@ -42,8 +46,10 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   return (
     <div className="grid gap-6">
       <PageHeader eyebrow={<Link href={`/${org}/experiments`} className="hover:underline">Experiments</Link>} title={`Compare ${data.runs.length} runs`}
-        description="Charts overlay every run; rows whose values differ between runs are marked." />
+        description="Charts overlay every run; the parallel-coordinates plot and the scatter show how params relate to results; rows whose values differ are marked." />
+      <AutoRefresh active={data.runs.some((r) => !isTerminal(r.status as RunStatus))} ms={3000} />
       <CompareCharts groups={[...groups.values()].sort((a, b) => a.key.localeCompare(b.key))} />
+      <CompareAnalysis rows={runRows(data.runs, data.params, data.metrics)} />
       <Card className="p-4">
         <h2 className="mb-2 text-base font-semibold">Params and final metrics</h2>
         <Table data-testid="compare-diff">
