@@ -5,13 +5,14 @@ import { useId, useMemo, useState, type ReactNode } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn, formatNumber } from "@/lib/utils";
+import { ChartTooltip } from "./chart-tooltip";
+import { OverlayPlot } from "./overlay-plot";
 import {
   MAX_SMOOTHING,
   type MetricSeries,
   type PreparedLineChart,
   type XMode,
   X_KEY,
-  pointsAt,
   prepareLineChart,
   rowsForLine,
 } from "./prepare-line-chart";
@@ -47,6 +48,9 @@ function xTickFormatter(mode: XMode, [lo, hi]: [number, number]): (value: number
 /** Tooltips name the exact bucket, so they never round. */
 const xExactFormatter = (mode: XMode) => (value: number) =>
   mode === "step" ? stepFormat.format(value) : fullDateTime.format(value);
+
+/** Beyond this many lines, the overlay plot draws them (lines only, fast); up to it, recharts with bands. */
+const OVERLAY_FROM = 10;
 
 const axisTick = { fill: "var(--muted-foreground)", fontSize: 12 };
 const segment =
@@ -126,6 +130,8 @@ export function MetricLineChart({
           }
           style={{ minHeight: height }}
         />
+      ) : prepared.lines.length > OVERLAY_FROM ? (
+        <OverlayPlot prepared={prepared} height={height} logScale={logScale} formatTick={formatTick} formatExact={formatExact} />
       ) : (
         <ChartBody
           prepared={prepared}
@@ -240,48 +246,5 @@ function ChartBody({
         </ul>
       ) : null}
     </>
-  );
-}
-
-function formatBand([lo, hi]: [number, number], [floor]: [number, number], logScale: boolean): string {
-  // On a log axis, prepareLineChart stretches a band whose min was ≤ 0 down to the domain floor.
-  const low = logScale && lo <= floor ? "≤0" : formatNumber(lo);
-  return `[${low}, ${formatNumber(hi)}]`;
-}
-
-function ChartTooltip({
-  prepared,
-  x,
-  xLabel,
-  logScale,
-  formatX,
-}: {
-  prepared: PreparedLineChart;
-  x: number;
-  xLabel: string;
-  logScale: boolean;
-  formatX: (value: number) => string;
-}) {
-  const points = pointsAt(prepared, x);
-  if (points.length === 0) return null;
-  return (
-    <div className="min-w-40 rounded-md border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md">
-      <div className="mb-1 font-medium">
-        {xLabel} {formatX(x)}
-      </div>
-      <ul className="flex flex-col gap-0.5">
-        {points.map((p) => (
-          <li key={p.line.dataKey} className="flex items-center gap-2">
-            <span aria-hidden className="size-2 shrink-0 rounded-full" style={{ backgroundColor: p.line.color }} />
-            <span className="max-w-48 truncate text-muted-foreground">{p.line.name}</span>
-            <span className="ml-auto pl-2 font-medium tabular-nums">{p.value === null ? "—" : formatNumber(p.value)}</span>
-            {p.band && p.band[0] !== p.band[1] ? (
-              <span className="text-muted-foreground tabular-nums">{formatBand(p.band, prepared.yDomain, logScale)}</span>
-            ) : null}
-            {p.x !== x ? <span className="text-muted-foreground">@{formatX(p.x)}</span> : null}
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }

@@ -113,6 +113,15 @@ function niceStep(raw: number): number {
 // Multiples of a decimal step pick up float noise (0.30000000000000004) that would leak into tick labels.
 const clean = (n: number) => Number(n.toPrecision(12));
 
+/** About `count` nice ticks inside [lo, hi] (for axes drawn without recharts). */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep((hi - lo) / count);
+  const out: number[] = [];
+  for (let t = Math.ceil(lo / step); t * step <= hi + step * 1e-9; t++) out.push(clean(t * step));
+  return out;
+}
+
 /** Pads by 5%, then rounds out to about five nice ticks, which recharts does not do for a fixed domain. */
 function niceLinearAxis(lo: number, hi: number): { domain: [number, number]; ticks: number[] } {
   let min: number;

@@ -34,10 +34,14 @@ export function CompareAnalysis({ rows }: { rows: RunRow[] }) {
             </div>
           </details>
         </figcaption>
-        {axes.length < 2 ? <p className="text-sm text-muted-foreground">Pick at least two axes.</p> : <ParallelPlot rows={rows} keys={axes} />}
+        {axes.length < 2 ? (
+          <p className="text-sm text-muted-foreground">{allKeys.length < 2 ? "These runs have fewer than two params and metrics to relate: log params (or pick runs that differ) to see how they shape the results." : "Pick at least two axes."}</p>
+        ) : <ParallelPlot rows={rows} keys={axes} />}
       </figure>
       <figure className="rounded-md border p-3" aria-labelledby="scatter-h" data-testid="param-scatter">
         <figcaption id="scatter-h" className="mb-2 flex flex-wrap items-center gap-2 text-sm font-medium">
+          {paramKeys.length === 0 || metricKeys.length === 0 ? "Param against metric" : null}
+          {paramKeys.length > 0 && metricKeys.length > 0 ? <>
           <select aria-label="Scatter x axis" className="rounded border bg-background px-1 font-mono text-xs" value={xKey} onChange={(e) => setXKey(e.target.value)}>
             {paramKeys.map((k) => <option key={k} value={k}>{k}</option>)}
           </select>
@@ -45,6 +49,7 @@ export function CompareAnalysis({ rows }: { rows: RunRow[] }) {
           <select aria-label="Scatter y axis" className="rounded border bg-background px-1 font-mono text-xs" value={yKey} onChange={(e) => setYKey(e.target.value)}>
             {metricKeys.map((k) => <option key={k} value={k}>{k}</option>)}
           </select>
+          </> : null}
         </figcaption>
         {xKey && yKey ? <ScatterPlot rows={rows} xKey={xKey} yKey={yKey} /> : <p className="text-sm text-muted-foreground">These runs have no params or no metrics to plot.</p>}
       </figure>

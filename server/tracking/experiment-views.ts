@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
+import { packSeries } from "@/lib/packed-series";
 import { queryMetricCharts } from "./metric-charts";
 import { getExperiment } from "./projects";
 import { runColumns, runKeys, searchRuns } from "./run-search";
@@ -51,11 +52,20 @@ export async function experimentRunsTable(db: DbOrTx, orgId: string, q: RunsTabl
   };
 }
 
-/** Runs side by side: params and final metrics (for the diff table) and overlaid chart series. */
-export async function compareRuns(db: DbOrTx, orgId: string, runIds: string[], buckets: number) {
+/** Runs side by side: params and final metrics, for the diff table and the param/metric plots. */
+export async function compareRuns(db: DbOrTx, orgId: string, runIds: string[]) {
+  const found = await searchRuns(db, { orgId, filter: `run_id IN (${runIds.map((id) => `'${id}'`).join(", ")})`, view: "all", limit: runIds.length });
+  const cols = await runColumns(db, orgId, found.runs.map((r) => r.id));
+  return { runs: found.runs, params: cols.params, metrics: cols.metrics.map((m) => ({ ...m, value: Number(m.value) })) };
+}
+
+/**
+ * The compared runs' series, fetched by the browser apart from the page so the table shows at
+ * once. Many runs overlaid get fewer buckets each: a chart holds about 12,000 points in all.
+ */
+export async function compareSeries(db: DbOrTx, orgId: string, runIds: string[]) {
   const found = await searchRuns(db, { orgId, filter: `run_id IN (${runIds.map((id) => `'${id}'`).join(", ")})`, view: "all", limit: runIds.length });
   const ids = found.runs.map((r) => r.id);
-  const cols = await runColumns(db, orgId, ids);
-  const series = ids.length ? await queryMetricCharts(db, orgId, { runIds: ids, buckets }) : [];
-  return { runs: found.runs, params: cols.params, metrics: cols.metrics.map((m) => ({ ...m, value: Number(m.value) })), series };
+  const buckets = Math.max(60, Math.min(300, Math.floor(12_000 / Math.max(1, ids.length))));
+  return packSeries(ids.length ? await queryMetricCharts(db, orgId, { runIds: ids, buckets }) : []);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema } from "@/server/tenancy/validation";
 import { env } from "@/server/env";
 import { listDeletedExperiments, setExperimentDeleted } from "@/server/tracking/retention";
-import { compareRuns, experimentRunsTable, experimentsOverview } from "@/server/tracking/experiment-views";
+import { compareRuns, compareSeries, experimentRunsTable, experimentsOverview } from "@/server/tracking/experiment-views";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 const column = z.string().regex(/^(params|metrics|tags)\.[^\u0000]{1,250}$/, "columns look like params.lr, metrics.loss or tags.team");
@@ -16,8 +16,11 @@ export const experimentsRouter = createTRPCRouter({
     }))
     .query(({ ctx, input }) => experimentRunsTable(ctx.db, ctx.org.id, input)),
   compare: orgProcedure("run:read")
-    .input(z.object({ runIds: z.array(idSchema).min(1).max(100), buckets: z.number().int().min(10).max(1_000).default(300) }))
-    .query(({ ctx, input }) => compareRuns(ctx.db, ctx.org.id, input.runIds, input.buckets)),
+    .input(z.object({ runIds: z.array(idSchema).min(1).max(100) }))
+    .query(({ ctx, input }) => compareRuns(ctx.db, ctx.org.id, input.runIds)),
+  compareSeries: orgProcedure("run:read")
+    .input(z.object({ runIds: z.array(idSchema).min(1).max(100) }))
+    .query(({ ctx, input }) => compareSeries(ctx.db, ctx.org.id, input.runIds)),
   deleted: orgProcedure("experiment:read").query(({ ctx }) => listDeletedExperiments(ctx.db, ctx.org.id, env.ANVIL_PURGE_AFTER_HOURS)),
   delete: orgProcedure("experiment:delete")
     .input(z.object({ experimentId: idSchema }))

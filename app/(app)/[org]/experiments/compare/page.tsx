@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { GitCompareArrows } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { CompareAnalysis } from "@/components/experiments/compare-analysis";
-import { CompareCharts, type CompareSeries } from "@/components/experiments/compare-charts";
+import { CompareCharts } from "@/components/experiments/compare-charts";
 import { runRows } from "@/components/experiments/prepare-compare";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -29,14 +30,11 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
     );
   }
   const api = await serverApi();
-  const data = await api.experiments.compare({ org, runIds, buckets: runIds.length > 10 ? 150 : 300 }).catch((err: unknown) => notFoundOn(err));
-  const names = new Map(data.runs.map((r) => [r.id, r.name]));
-  const groups = new Map<string, CompareSeries>();
-  for (const s of data.series) {
-    const g = groups.get(s.key) ?? { key: s.key, series: [] };
-    g.series.push({ runId: s.runId, runName: names.get(s.runId) ?? s.runId, key: s.key, points: s.points });
-    groups.set(s.key, g);
-  }
+  // Started now, awaited by the charts as it streams in: the table does not wait for the series.
+  const series = api.experiments.compareSeries({ org, runIds });
+  series.catch(() => {}); // a failure shows in the charts' boundary, not as an unhandled rejection
+  const data = await api.experiments.compare({ org, runIds }).catch((err: unknown) => notFoundOn(err));
+  const active = data.runs.some((r) => !isTerminal(r.status as RunStatus));
   const value = (list: Array<{ run_id: string; key: string; value: string | number }>) => {
     const m = new Map<string, Map<string, string | number>>();
     for (const v of list) m.set(v.key, (m.get(v.key) ?? new Map()).set(v.run_id, v.value));
@@ -44,11 +42,13 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   };
   const rows = [...value(data.params).map(([k, v]) => ({ label: `params.${k}`, v })), ...value(data.metrics).map(([k, v]) => ({ label: `metrics.${k}`, v }))];
   return (
-    <div className="grid gap-6">
+    <div className="grid min-w-0 gap-6 [&>*]:min-w-0">
       <PageHeader eyebrow={<Link href={`/${org}/experiments`} className="hover:underline">Experiments</Link>} title={`Compare ${data.runs.length} runs`}
         description="Charts overlay every run; the parallel-coordinates plot and the scatter show how params relate to results; rows whose values differ are marked." />
-      <AutoRefresh active={data.runs.some((r) => !isTerminal(r.status as RunStatus))} ms={3000} />
-      <CompareCharts groups={[...groups.values()].sort((a, b) => a.key.localeCompare(b.key))} />
+      <AutoRefresh active={active} ms={5000} />
+      <Suspense fallback={<p className="text-sm text-muted-foreground">Loading charts…</p>}>
+        <CompareCharts org={org} runs={data.runs.map((r) => ({ id: r.id, name: r.name }))} active={active} initial={series} />
+      </Suspense>
       <CompareAnalysis rows={runRows(data.runs, data.params, data.metrics)} />
       <Card className="p-4">
         <h2 className="mb-2 text-base font-semibold">Params and final metrics</h2>
