@@ -48,7 +48,24 @@ async function copyRate(stack: Stack, writers: number, batches: number): Promise
   return (writers * batches * BATCH) / ((performance.now() - start) / 1000);
 }
 
+/** Diagnostic (BENCH_DEBUG): the ingestion function called straight over SQL, without the app. */
+async function functionRate(stack: Stack, writers: number, batches: number): Promise<number> {
+  const runs = await createRuns(stack, writers);
+  const start = performance.now();
+  await Promise.all(runs.map(async (run) => {
+    for (let b = 0; b < batches; b++) {
+      const ps = points(b);
+      await stack.sql`select anvil_ingest_metrics(${run}::uuid, ${stack.orgId}::uuid, null, ${ps.map((p) => p.key)}::text[], ${ps.map((p) => p.step)}::bigint[], ${ps.map((p) => new Date(p.timestamp).toISOString())}::timestamptz[], ${ps.map((p) => p.value)}::float8[])`;
+    }
+  }));
+  return (writers * batches * BATCH) / ((performance.now() - start) / 1000);
+}
+
 export async function benchIngestion(stack: Stack) {
+  if (process.env.BENCH_DEBUG) for (const w of [4, 16]) console.log(`    (ingestion function over SQL, ${w} writers: ${Math.round(await functionRate(stack, w, Math.ceil(200 / w))).toLocaleString("en")} points/s)`);
+  // One discarded round of each first: otherwise whichever runs first pays for a cold cache.
+  await copyRate(stack, 4, 10);
+  await httpRate(stack, 4, 10);
   for (const writers of [4, 16]) {
     const batches = Math.ceil(200 / writers);
     const http: number[] = [], copy: number[] = [];
