@@ -15,11 +15,16 @@ type Series = PackedSeries[];
  * shows at once and no second round trip waits for hydration); while a run is going the browser
  * refreshes them. Bucketed in SQL, fewer buckets per run as runs are added.
  */
-export function CompareCharts({ org, runs, active, initial }: { org: string; runs: Array<{ id: string; name: string }>; active: boolean; initial: Promise<Series> }) {
+export function CompareCharts({ org, runs, active, initial }: {
+  org: string; runs: Array<{ id: string; name: string }>; active: boolean; initial: Promise<{ series: Series } | { error: string }>;
+}) {
   const trpc = useTRPC();
   const runIds = runs.map((r) => r.id);
   const first = use(initial);
-  const { data, error } = useQuery({ ...trpc.experiments.compareSeries.queryOptions({ org, runIds }), initialData: first, enabled: active, refetchInterval: active ? 3000 : false });
+  const { data, error } = useQuery({
+    ...trpc.experiments.compareSeries.queryOptions({ org, runIds }),
+    initialData: "series" in first ? first.series : undefined, enabled: active, refetchInterval: active ? 3000 : false,
+  });
   const groups = useMemo(() => {
     const names = new Map(runs.map((r) => [r.id, r.name]));
     const byKey = new Map<string, MetricSeries[]>();
@@ -30,6 +35,7 @@ export function CompareCharts({ org, runs, active, initial }: { org: string; run
     }
     return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b));
   }, [data, runs]);
+  if ("error" in first && !data) return <p role="alert" className="text-sm text-destructive">Could not load the charts: {first.error}</p>;
   if (error) return <p role="alert" className="text-sm text-destructive">Could not load the charts: {error.message}</p>;
   if (groups.length === 0) return <p className="text-sm text-muted-foreground">These runs logged no metrics.</p>;
   return (

@@ -25,9 +25,13 @@ export class S3Error extends Error {
  */
 export function createS3ObjectStore(config: S3Config): ObjectStore {
   const partBytes = Math.max(config.partBytes ?? DEFAULT_PART, 5 * 1024 * 1024);
+  // Path-style for S3-compatible servers, and for dotted bucket names on AWS (a dot breaks the
+  // virtual-hosted certificate, *.s3.<region>.amazonaws.com).
   const base = config.endpoint
     ? `${config.endpoint.replace(/\/+$/, "")}/${awsEncode(config.bucket)}`
-    : `https://${config.bucket}.s3.${config.region}.amazonaws.com`;
+    : config.bucket.includes(".")
+      ? `https://s3.${config.region}.amazonaws.com/${awsEncode(config.bucket)}`
+      : `https://${config.bucket}.s3.${config.region}.amazonaws.com`;
   const objectUrl = (key: string, query: Record<string, string> = {}) => {
     assertSafeKey(key);
     const url = new URL(`${base}/${awsEncode(key, true)}`);
@@ -39,10 +43,18 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
     const payloadHash = init.body ? sha256Hex(init.body) : sha256Hex("");
     const headers = signV4(config, { method, url, headers: init.headers, payloadHash });
     delete headers.host; // fetch sets it, from the same URL
-    const res = await fetch(url, {
-      method, headers, body: init.body ? new Uint8Array(init.body) : undefined,
-      signal: init.stream ? undefined : AbortSignal.timeout(CALL_TIMEOUT_MS),
-    });
+    // Every call must answer within the timeout; a streamed body may then take as long as it needs.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new S3Error(504, "Timeout", `no answer within ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: init.body ? new Uint8Array(init.body) : undefined, signal: abort.signal });
+    } finally {
+      if (init.stream) clearTimeout(timer);
+    }
+    if (!init.stream) {
+      try { await res.clone().arrayBuffer(); } finally { clearTimeout(timer); }
+    }
     if (!res.ok) {
       const text = await res.text().catch(() => "");
       const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
@@ -55,17 +67,20 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
   async function* parts(source: AsyncIterable<Buffer>) {
     let pending: Buffer[] = [];
     let length = 0;
+    let yielded = false;
     for await (const chunk of source) {
       pending.push(chunk);
       length += chunk.length;
       while (length >= partBytes) {
         const all = Buffer.concat(pending);
+        yielded = true;
         yield all.subarray(0, partBytes);
         pending = [all.subarray(partBytes)];
         length -= partBytes;
       }
     }
-    yield Buffer.concat(pending);
+    // The remainder, if any; an empty object is still one (empty) part.
+    if (length > 0 || !yielded) yield Buffer.concat(pending);
   }
 
   return {
@@ -82,13 +97,15 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
         await call("PUT", url, { body: firstPart, headers: { "content-type": "application/octet-stream" } });
         return { key, ...meter.result() };
       }
-      const created = await (await call("POST", objectUrl(key, { uploads: "" }))).text();
-      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created)?.[1];
-      if (!uploadId) throw new S3Error(502, "NoUploadId", "CreateMultipartUpload returned no UploadId");
+      let uploadId: string | undefined;
       const etags: string[] = [];
       try {
+        const created = await (await call("POST", objectUrl(key, { uploads: "" }))).text();
+        uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created)?.[1];
+        if (!uploadId) throw new S3Error(502, "NoUploadId", "CreateMultipartUpload returned no UploadId");
+        const id = uploadId;
         const upload = async (part: Buffer) => {
-          const res = await call("PUT", objectUrl(key, { partNumber: String(etags.length + 1), uploadId }), { body: part });
+          const res = await call("PUT", objectUrl(key, { partNumber: String(etags.length + 1), uploadId: id }), { body: part });
           etags.push(res.headers.get("etag") ?? "");
         };
         await upload(firstPart);
@@ -97,13 +114,13 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
           if (next.value.length > 0) await upload(next.value);
         }
         const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
-        const done = await call("POST", objectUrl(key, { uploadId }), { body: Buffer.from(xml), headers: { "content-type": "application/xml" } });
+        const done = await call("POST", objectUrl(key, { uploadId: id }), { body: Buffer.from(xml), headers: { "content-type": "application/xml" } });
         // S3 may answer 200 with an <Error> body when completion fails late.
         const text = await done.text();
         if (text.includes("<Error>")) throw new S3Error(500, /<Code>([^<]*)/.exec(text)?.[1] ?? "Error", "CompleteMultipartUpload failed");
       } catch (err) {
         source.destroy();
-        await call("DELETE", objectUrl(key, { uploadId })).catch(() => {});
+        if (uploadId) await call("DELETE", objectUrl(key, { uploadId })).catch(() => {});
         throw err;
       }
       return { key, ...meter.result() };

@@ -1,6 +1,8 @@
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { artifacts, experiments, lifecycleTransitions, metricRollups, metrics, projects, runMetricSummaries, runs } from "@/server/db/schema";
+import { NotFoundError } from "@/server/errors";
+import { log } from "@/server/log";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import type { ObjectStore } from "@/server/storage/object-store";
 import { systemActor, type Actor } from "@/server/tenancy/actor";
@@ -17,7 +19,9 @@ import { getRunRow } from "./runs";
 export async function setRunDeleted(db: Db, orgId: string, runId: string, actor: Actor, deleted: boolean) {
   const run = await getRunRow(db, orgId, runId);
   await db.transaction(async (tx) => {
-    await tx.update(runs).set({ deletedAt: deleted ? sql`coalesce(${runs.deletedAt}, now())` : null }).where(and(eq(runs.id, run.id), eq(runs.orgId, orgId)));
+    const changed = await tx.update(runs).set({ deletedAt: deleted ? sql`coalesce(${runs.deletedAt}, now())` : null })
+      .where(and(eq(runs.id, run.id), eq(runs.orgId, orgId))).returning({ id: runs.id });
+    if (changed.length === 0) throw new NotFoundError("Run"); // purged meanwhile
     await recordAudit(tx, { orgId, actor, action: deleted ? "run.delete" : "run.restore", targetType: "run", targetId: run.id });
   });
 }
@@ -25,8 +29,9 @@ export async function setRunDeleted(db: Db, orgId: string, runId: string, actor:
 export async function setExperimentDeleted(db: Db, orgId: string, experimentId: string, actor: Actor, deleted: boolean) {
   const experiment = await getExperiment(db, orgId, experimentId, { includeDeleted: true });
   await db.transaction(async (tx) => {
-    await tx.update(experiments).set({ deletedAt: deleted ? sql`coalesce(${experiments.deletedAt}, now())` : null, updatedAt: sql`now()` })
-      .where(and(eq(experiments.id, experiment.id), eq(experiments.orgId, orgId)));
+    const changed = await tx.update(experiments).set({ deletedAt: deleted ? sql`coalesce(${experiments.deletedAt}, now())` : null, updatedAt: sql`now()` })
+      .where(and(eq(experiments.id, experiment.id), eq(experiments.orgId, orgId))).returning({ id: experiments.id });
+    if (changed.length === 0) throw new NotFoundError("Experiment"); // purged meanwhile
     await recordAudit(tx, { orgId, actor, action: deleted ? "experiment.delete" : "experiment.restore", targetType: "experiment", targetId: experiment.id });
   });
 }
@@ -52,19 +57,28 @@ export async function purgeDeleted(db: Db, store: ObjectStore, opts: { purgeAfte
   const cutoff = sql`now() - make_interval(secs => ${opts.purgeAfterHours * 3600})`;
   const due = sql`(${runs.deletedAt} < ${cutoff} or exists (select 1 from ${experiments} e where e.id = ${runs.experimentId} and e.deleted_at < ${cutoff}))
     and ${runs.status} in ${runLifecycle.terminal}`;
-  const candidates = await db.select({ id: runs.id, orgId: runs.orgId }).from(runs).where(due).limit(opts.limit ?? 100);
+  const candidates = await db.select({ id: runs.id, orgId: runs.orgId, experimentId: runs.experimentId }).from(runs).where(due).limit(opts.limit ?? 100);
   const result: PurgeResult = { runs: 0, experiments: 0, objects: 0 };
   for (const c of candidates) {
-    await db.transaction(async (tx) => {
-      const [held] = await tx.select({ id: runs.id }).from(runs).where(and(eq(runs.id, c.id), due)).for("update");
-      if (!held) return; // restored (or purged by another runner) meanwhile
-      const objects = await tx.select({ key: artifacts.storageKey }).from(artifacts).where(eq(artifacts.runId, c.id));
-      for (const o of objects) await store.delete(o.key);
-      await purgeRunRows(tx, c.id);
-      await recordAudit(tx, { orgId: c.orgId, actor: systemActor("retention"), action: "run.purge", targetType: "run", targetId: c.id, details: { artifacts: objects.length } });
-      result.runs += 1;
-      result.objects += objects.length;
-    });
+    try {
+      await db.transaction(async (tx) => {
+        // The experiment first (a restore of it updates that row, so it waits for us or we for
+        // it), then the ingestion lock (no batch lands half-way), then the run, re-checked.
+        await tx.execute(sql`select 1 from ${experiments} where id = ${c.experimentId} for share`);
+        await tx.execute(sql`select pg_advisory_xact_lock(7304112, hashtext(${c.id}::text))`);
+        const [held] = await tx.select({ id: runs.id }).from(runs).where(and(eq(runs.id, c.id), due)).for("update");
+        if (!held) return; // restored (or purged by another runner) meanwhile
+        const objects = await tx.select({ key: artifacts.storageKey }).from(artifacts).where(eq(artifacts.runId, c.id));
+        for (const o of objects) await store.delete(o.key);
+        await purgeRunRows(tx, c.id);
+        await recordAudit(tx, { orgId: c.orgId, actor: systemActor("retention"), action: "run.purge", targetType: "run", targetId: c.id, details: { artifacts: objects.length } });
+        result.runs += 1;
+        result.objects += objects.length;
+      });
+    } catch (err) {
+      // One run's store trouble (S3 away) must not stop the others; it is tried again next sweep.
+      log.warn("retention: purging a run failed; it is retried at the next sweep", { runId: c.id, err });
+    }
   }
   const gone = await db.delete(experiments)
     .where(sql`${experiments.deletedAt} < ${cutoff} and not exists (select 1 from ${runs} r where r.experiment_id = ${experiments.id})`)

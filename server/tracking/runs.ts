@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
+import { experiments, lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
@@ -10,9 +10,13 @@ import { latestMetricValues } from "./metrics";
 
 export interface RunListFilter { status?: RunStatus; projectId?: string; before?: number; limit: number }
 
+/** Not deleted, and not in a deleted experiment: what lists and counts show. */
+const visibleRuns = [isNull(runs.deletedAt), sql`not exists (select 1 from ${experiments} e where e.id = ${runs.experimentId} and e.deleted_at is not null)`];
+
 /** Newest first, keyset-paginated on seq. */
 export async function listRuns(db: DbOrTx, orgId: string, filter: RunListFilter) {
-  const where = [eq(runs.orgId, orgId), isNull(runs.deletedAt)]; // deleted runs are hidden until restored
+  // Deleted runs, and runs of deleted experiments, are hidden until restored.
+  const where = [eq(runs.orgId, orgId), ...visibleRuns];
   if (filter.status) where.push(eq(runs.status, filter.status));
   if (filter.projectId) where.push(eq(runs.projectId, filter.projectId));
   if (filter.before) where.push(lt(runs.seq, filter.before));
@@ -80,7 +84,7 @@ export async function setTags(db: DbOrTx, run: { id: string; orgId: string }, ta
 }
 
 export async function countRunsByStatus(db: DbOrTx, orgId: string) {
-  const rows = await db.select({ status: runs.status, n: sql<number>`count(*)::int` }).from(runs).where(and(eq(runs.orgId, orgId), isNull(runs.deletedAt))).groupBy(runs.status);
+  const rows = await db.select({ status: runs.status, n: sql<number>`count(*)::int` }).from(runs).where(and(eq(runs.orgId, orgId), ...visibleRuns)).groupBy(runs.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<RunStatus, number>>;
 }
 

@@ -84,6 +84,18 @@ describe("retention", () => {
     expect(await t.db.select().from(experiments).where(eq(experiments.id, done.experiment.id))).toHaveLength(0);
   });
 
+  it("goes on with the other runs when one run's objects cannot be deleted, and retries it later", async () => {
+    const t = await createOrgWithAdmin();
+    const [a, b] = [await finishedRun(t), await finishedRun(t)];
+    for (const r of [a, b]) { await setRunDeleted(t.db, t.orgId, r.id, actor, true); await age(t, runs, r.id, 48); }
+    const failing = { ...store, delete: async (key: string) => { if (key.includes(a.id)) throw new Error("store away"); return store.delete(key); } };
+    expect(await purgeDeleted(t.db, failing, { purgeAfterHours: 24 })).toMatchObject({ runs: 1 });
+    expect((await countFor(t, a.id)).runs).toBe(1);
+    expect((await countFor(t, b.id)).runs).toBe(0);
+    expect(await purgeDeleted(t.db, store, { purgeAfterHours: 24 })).toMatchObject({ runs: 1 });
+    expect(await countFor(t, a.id)).toEqual({ metrics: 0, rollups: 0, summaries: 0, runs: 0 });
+  });
+
   it("does not purge a run restored after it was found due", async () => {
     const t = await createOrgWithAdmin();
     const run = await finishedRun(t);

@@ -66,6 +66,16 @@ describe("the s3 object store against a real S3-compatible server", () => {
     expect(back.digest("hex")).toBe(put.sha256);
   });
 
+  it("stores an object of exactly one part, and an empty one", async () => {
+    const s3 = store(5 * 1024 * 1024);
+    expect((await s3.put("edge/one-part.bin", generated(5 * 1024 * 1024).stream)).size).toBe(5 * 1024 * 1024);
+    let n = 0;
+    for await (const chunk of await s3.get("edge/one-part.bin")) n += (chunk as Buffer).length;
+    expect(n).toBe(5 * 1024 * 1024);
+    expect((await s3.put("edge/empty", Readable.from([]))).size).toBe(0);
+    expect(await text(await s3.get("edge/empty"))).toBe("");
+  });
+
   it("fails an upload over its limit and leaves no object behind", async () => {
     const s3 = store(5 * 1024 * 1024);
     await expect(s3.put("big/too-large.bin", generated(12 * 1024 * 1024).stream, { maxBytes: 11 * 1024 * 1024 })).rejects.toThrow(/exceeds/);

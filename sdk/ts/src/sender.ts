@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { AnvilError, Unreachable, type Transport } from "./transport.js";
 
@@ -44,7 +44,14 @@ export class Sender {
   put(point: MetricPoint) {
     this.queue.push(point);
     // Memory stays bounded however long the server is away: the oldest points go to disk.
-    if (this.queue.length > MAX_QUEUED) appendLines(this.spoolPath, this.queue.splice(0, BATCH * 10));
+    if (this.queue.length > MAX_QUEUED) {
+      const oldest = this.queue.splice(0, BATCH * 10);
+      try {
+        appendLines(this.spoolPath, oldest);
+      } catch (err) {
+        this.note(`dropped ${oldest.length} points: the server is away and the spool cannot be written (${(err as Error).message})`);
+      }
+    }
   }
 
   /** Sends what is spooled, then what is queued, then a heartbeat when one is due. One at a time. */
@@ -55,45 +62,57 @@ export class Sender {
 
   private async pass() {
     const points = this.queue.splice(0, this.queue.length);
+    let unsent = points;
     try {
-      await this.resendSpool();
-      await this.send(points);
+      if (!(await this.resendSpool())) {
+        appendLines(this.spoolPath, points); // the server is away: keep them behind the spool
+        return;
+      }
+      unsent = await this.send(points);
+      if (unsent.length) appendLines(this.spoolPath, unsent);
+      unsent = [];
       if (Date.now() - this.lastBeat > (this.opts.heartbeatEveryMs ?? 30_000)) {
         const beat = await this.transport.request<{ stopRequested?: boolean }>("POST", `/api/v1/runs/${this.runId}/heartbeat`, { attempts: 1 });
         this.stopRequested = Boolean(beat.stopRequested);
         this.lastBeat = Date.now();
       }
     } catch (err) {
-      if (err instanceof Unreachable) {
-        if (points.length) appendLines(this.spoolPath, points.filter((p) => !this.sent.has(p)));
-      } else if (err instanceof AnvilError) {
-        // Refused for good: kept on disk for the user, never retried (it would block the rest).
-        const unsent = points.filter((p) => !this.sent.has(p));
-        if (unsent.length) appendLines(this.rejectedPath, unsent);
-        this.errors.push(err.message);
-        console.warn(`anvil: ${err.message} (points kept in ${this.rejectedPath})`);
-      } else {
-        throw err;
-      }
-    } finally {
-      this.sent.clear();
+      // Never let logging kill training (a full disk, a missed heartbeat): what was not stored
+      // goes back on the queue for the next pass.
+      if (unsent.length) this.queue.unshift(...unsent);
+      if (!(err instanceof Unreachable)) this.note(err instanceof Error ? err.message : String(err));
     }
   }
 
-  /** Points of the current pass already accepted (a failure half-way spools only the rest). */
-  private sent = new Set<MetricPoint>();
+  private note(message: string) {
+    if (this.errors.length < 100) this.errors.push(message);
+    console.warn(`anvil: ${message}`);
+  }
 
-  private async send(points: MetricPoint[]) {
+  /**
+   * Sends `points` in batches; returns those not sent because the server is away. A batch the
+   * server refuses for good is kept in the rejected file with a warning, and the rest go on.
+   */
+  private async send(points: MetricPoint[]): Promise<MetricPoint[]> {
     for (let i = 0; i < points.length; i += BATCH) {
       const batch = points.slice(i, i + BATCH);
-      await this.transport.request("POST", `/api/v1/runs/${this.runId}/metrics`, { json: { metrics: batch }, attempts: 3 });
-      for (const p of batch) this.sent.add(p);
+      try {
+        await this.transport.request("POST", `/api/v1/runs/${this.runId}/metrics`, { json: { metrics: batch }, attempts: 3 });
+      } catch (err) {
+        if (err instanceof Unreachable) return points.slice(i);
+        if (!(err instanceof AnvilError)) throw err;
+        appendLines(this.rejectedPath, batch);
+        this.note(`${err.message} (${batch.length} points kept in ${this.rejectedPath})`);
+      }
     }
+    return [];
   }
 
-  /** Spooled points, oldest first; the file goes once all are in (replays are deduplicated by the server). */
-  private async resendSpool() {
-    // `.sending` holds what a pass that failed half-way was resending; newer spooled points join it.
+  /**
+   * Spooled points, oldest first (replays are deduplicated by the server). Returns false while
+   * the server is away, keeping what is left in `.sending`, where newer spooled points join it.
+   */
+  private async resendSpool(): Promise<boolean> {
     const sending = `${this.spoolPath}.sending`;
     if (existsSync(this.spoolPath)) {
       if (existsSync(sending)) {
@@ -103,12 +122,19 @@ export class Sender {
         renameSync(this.spoolPath, sending);
       }
     }
-    if (!existsSync(sending)) return;
-    const points = readFileSync(sending, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as MetricPoint);
-    for (let i = 0; i < points.length; i += BATCH) {
-      await this.transport.request("POST", `/api/v1/runs/${this.runId}/metrics`, { json: { metrics: points.slice(i, i + BATCH) }, attempts: 3 });
+    if (!existsSync(sending)) return true;
+    const points: MetricPoint[] = [];
+    for (const line of readFileSync(sending, "utf8").split("\n")) {
+      // A line cut short by a crash mid-write is skipped, not fatal.
+      try { if (line) points.push(JSON.parse(line) as MetricPoint); } catch { /* torn line */ }
     }
-    rmSync(sending);
+    const left = await this.send(points);
+    if (left.length === 0) {
+      rmSync(sending);
+      return true;
+    }
+    writeFileSync(sending, left.map((p) => JSON.stringify(p)).join("\n") + "\n", { mode: 0o600 });
+    return false;
   }
 
   /** Stops the timer and sends everything, waiting up to `timeoutMs`; what is left stays spooled. */

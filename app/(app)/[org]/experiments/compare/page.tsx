@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { GitCompareArrows } from "lucide-react";
-import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { CompareAnalysis } from "@/components/experiments/compare-analysis";
 import { CompareCharts } from "@/components/experiments/compare-charts";
 import { runRows } from "@/components/experiments/prepare-compare";
@@ -31,8 +30,8 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   }
   const api = await serverApi();
   // Started now, awaited by the charts as it streams in: the table does not wait for the series.
-  const series = api.experiments.compareSeries({ org, runIds });
-  series.catch(() => {}); // a failure shows in the charts' boundary, not as an unhandled rejection
+  // Never rejects: a failure is shown in place of the charts, not as a broken page.
+  const series = api.experiments.compareSeries({ org, runIds }).then((s) => ({ series: s }), (err: Error) => ({ error: err.message }));
   const data = await api.experiments.compare({ org, runIds }).catch((err: unknown) => notFoundOn(err));
   const active = data.runs.some((r) => !isTerminal(r.status as RunStatus));
   const value = (list: Array<{ run_id: string; key: string; value: string | number }>) => {
@@ -45,7 +44,6 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
     <div className="grid min-w-0 gap-6 [&>*]:min-w-0">
       <PageHeader eyebrow={<Link href={`/${org}/experiments`} className="hover:underline">Experiments</Link>} title={`Compare ${data.runs.length} runs`}
         description="Charts overlay every run; the parallel-coordinates plot and the scatter show how params relate to results; rows whose values differ are marked." />
-      <AutoRefresh active={active} ms={5000} />
       <Suspense fallback={<p className="text-sm text-muted-foreground">Loading charts…</p>}>
         <CompareCharts org={org} runs={data.runs.map((r) => ({ id: r.id, name: r.name }))} active={active} initial={series} />
       </Suspense>
