@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
-import { runParams, runs, runTags } from "@/server/db/schema";
+import type { Db, DbOrTx } from "@/server/db/client";
+import { apiKeys, runParams, runs, runTags } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { runLifecycle, type RunStatus } from "@/server/runner/run-lifecycle";
 import type { Actor } from "@/server/tenancy/actor";
@@ -37,7 +37,7 @@ export async function startExternalRun(db: Db, org: { id: string }, actor: Actor
       values: {
         orgId: org.id, projectId: project.id, experimentId: target.id, name: input.name || runName(), type: "training",
         executor: "external", executorSpec: { heartbeatTimeout: input.heartbeatTimeout }, maxRetries: 0,
-        createdBy: actor.kind === "user" ? actor.userId : null, nextCheckAt: null,
+        createdBy: await actingUser(tx, org.id, actor), nextCheckAt: null,
       },
       actor, reason: "started by a client",
       audit: { action: "run.start", details: { project: project.slug, experiment: target.name } },
@@ -95,4 +95,12 @@ export async function heartbeat(db: Db, org: { id: string }, actor: Actor, runId
     }
     return { status: run.status as RunStatus, stopRequested: run.desiredState === "CANCEL" };
   });
+}
+
+/** The person behind a request: the user, or whoever created the API key (as W&B and MLflow attribute runs). */
+async function actingUser(tx: DbOrTx, orgId: string, actor: Actor): Promise<string | null> {
+  if (actor.kind === "user") return actor.userId;
+  if (actor.kind !== "apiKey") return null;
+  const [key] = await tx.select({ createdBy: apiKeys.createdBy }).from(apiKeys).where(and(eq(apiKeys.id, actor.apiKeyId), eq(apiKeys.orgId, orgId)));
+  return key?.createdBy ?? null;
 }

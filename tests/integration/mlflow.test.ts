@@ -43,6 +43,7 @@ describe("MLflow REST API", () => {
     const info = run.body.run.info;
     expect(info).toMatchObject({ run_name: "first", experiment_id: experimentId, status: "RUNNING", start_time: 1_700_000_000_000, lifecycle_stage: "active" });
     expect(info.run_uuid).toBe(info.run_id);
+    expect(info.user_id).toContain("@"); // the person who created the API key, as MLflow shows a run's user
     expect(info.artifact_uri).toBe(`mlflow-artifacts:/${experimentId}/${info.run_id}/artifacts`);
     expect(run.body.run.data.tags).toEqual(expect.arrayContaining([{ key: "mlflow.runName", value: "first" }, { key: "mlflow.user", value: "ada" }]));
 
