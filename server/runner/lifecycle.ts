@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/server/db/client";
 import { lifecycleAllowedTransitions, lifecycleStatuses, lifecycleTransitions } from "@/server/db/schema";
 import type { Actor } from "@/server/tenancy/actor";
@@ -48,6 +48,8 @@ export interface TransitionRequest<S extends string, T extends LifecycleTable> {
   version: number;
   /** When set, the caller must still hold the lease (runner writes). */
   leaseOwner?: string;
+  /** A further condition the row must still meet at write time (re-checked under the row lock). */
+  guard?: SQL;
   actor: Actor;
   reason?: string;
   set?: ColumnValues<T>;
@@ -144,6 +146,7 @@ export function defineLifecycle<const S extends string, T extends LifecycleTable
       await register();
       const conditions = [eq(table.id, req.id), eq(table.orgId, req.orgId), eq(table.status, req.from), eq(table.version, req.version)];
       if (req.leaseOwner) conditions.push(eq(table.leaseOwner, req.leaseOwner));
+      if (req.guard) conditions.push(req.guard);
       const set = { ...leaveActive(req.to), ...def.enterColumns?.(req.to), ...req.set, status: req.to, version: sql`${table.version} + 1` };
       const updated = (await tx.update(table).set(set as never).where(and(...conditions)).returning()) as Row<T>[];
       if (updated.length === 0) return { ok: false };

@@ -4,6 +4,7 @@ import * as runsRoute from "@/app/api/v1/runs/route";
 import * as runRoute from "@/app/api/v1/runs/[runId]/route";
 import * as heartbeatRoute from "@/app/api/v1/runs/[runId]/heartbeat/route";
 import { runs } from "@/server/db/schema";
+import { reconcileExternalRun } from "@/server/runner/external-run-step";
 import { runOnce } from "@/server/runner/runner";
 import { apiKeyFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { call, type RouteHandler } from "../helpers/rest";
@@ -45,5 +46,19 @@ describe("runs logged from clients", () => {
     const beat = await call(heartbeatRoute.POST as RouteHandler, { method: "POST", token: key, params: { runId: run.id } });
     expect(await beat.json()).toEqual({ status: "RUNNING", stopRequested: false });
     expect(await status()).toBe("RUNNING");
+  });
+
+  it("does not crash a run whose heartbeat lands while the runner decides", async () => {
+    const t = await createOrgWithAdmin();
+    const key = await apiKeyFor(t);
+    const run = await (await call(runsRoute.POST as RouteHandler, { method: "POST", token: key, body: { heartbeatTimeout: 60 }, params: {} })).json();
+    const opts = testRunnerOptions();
+    // The runner read the row while the client was silent and holds its lease…
+    await t.db.update(runs).set({ heartbeatAt: sql`now() - interval '61 seconds'`, leaseOwner: opts.owner, leaseExpiresAt: sql`now() + interval '30 seconds'` }).where(eq(runs.id, run.id));
+    const [stale] = await t.db.select().from(runs).where(eq(runs.id, run.id));
+    // …then the heartbeat arrives before it writes.
+    expect((await call(heartbeatRoute.POST as RouteHandler, { method: "POST", token: key, params: { runId: run.id } })).status).toBe(200);
+    await reconcileExternalRun(t.db, opts, stale, new AbortController().signal);
+    expect((await t.db.select({ s: runs.status }).from(runs).where(eq(runs.id, run.id)))[0].s).toBe("RUNNING");
   });
 });
