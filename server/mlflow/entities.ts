@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { experiments } from "@/server/db/schema";
+import { experiments, runDatasetInputs, runModelOutputs } from "@/server/db/schema";
 import { ensureExperiment, ensureProject } from "@/server/tracking/projects";
 import { jsonDouble } from "@/server/tracking/metrics";
 import { runColumns, toMlflowStatus, type RunRow } from "@/server/tracking/run-search";
@@ -58,6 +58,13 @@ export async function runsJson(db: Db, orgId: string, rows: RunRow[]) {
     return m;
   };
   const params = by(cols.params), tags = by(cols.tags), metrics = by(cols.metrics);
+  const ids = rows.map((r) => r.id);
+  const [inputRows, outputRows] = ids.length === 0 ? [[], []] : await Promise.all([
+    db.select().from(runDatasetInputs).where(and(eq(runDatasetInputs.orgId, orgId), inArray(runDatasetInputs.runId, ids))).orderBy(asc(runDatasetInputs.createdAt)),
+    db.select().from(runModelOutputs).where(and(eq(runModelOutputs.orgId, orgId), inArray(runModelOutputs.runId, ids))),
+  ]);
+  const inputs = by(inputRows.map((i) => ({ ...i, run_id: i.runId })));
+  const outputs = by(outputRows.map((o) => ({ ...o, run_id: o.runId })));
   return rows.map((r) => {
     const runTags = (tags.get(r.id) ?? []).map(({ key, value }) => ({ key, value }));
     if (!runTags.some((t) => t.key === "mlflow.runName")) runTags.push({ key: "mlflow.runName", value: r.name });
@@ -68,7 +75,12 @@ export async function runsJson(db: Db, orgId: string, rows: RunRow[]) {
         params: (params.get(r.id) ?? []).map(({ key, value }) => ({ key, value })),
         tags: runTags,
       },
-      inputs: {},
+      inputs: {
+        dataset_inputs: (inputs.get(r.id) ?? []).map((i) => ({
+          tags: i.tags, dataset: { name: i.name, digest: i.digest, source_type: i.sourceType, source: i.source, ...(i.schema ? { schema: i.schema } : {}), ...(i.profile ? { profile: i.profile } : {}) },
+        })),
+      },
+      outputs: { model_outputs: (outputs.get(r.id) ?? []).map((o) => ({ model_id: o.modelId, step: o.step })) },
     };
   });
 }

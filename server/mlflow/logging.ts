@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runTags } from "@/server/db/schema";
+import { runDatasetInputs, runTags } from "@/server/db/schema";
 import { runTarget } from "@/server/api/rest/principal";
 import type { MetricPoint } from "@/server/tracking/metric-input";
 import { ingestMetrics, metricHistory, type HistoryCursor } from "@/server/tracking/metrics";
 import { auditRunWrite, logParams, setTags } from "@/server/tracking/runs";
 import { mlflowRun } from "./runs";
-import { int, invalid, list, missing, runIdOf, str, type Fields, type MlflowHandler } from "./protocol";
+import { int, invalid, keyValues, list, missing, runIdOf, str, type Fields, type MlflowHandler } from "./protocol";
 
 /** MLflow's limits (mlflow/utils/validation.py). */
 const MAX_KEY = 250, MAX_PARAM_VALUE = 6_000, MAX_TAG_VALUE = 8_000;
@@ -155,4 +155,22 @@ export const getMetricHistory: MlflowHandler = async (ctx) => {
     after = next ?? undefined;
   } while (next && (max === undefined || points.length < max));
   return { metrics: points, ...(max !== undefined && next ? { next_page_token: Buffer.from(JSON.stringify(next)).toString("base64") } : {}) };
+};
+
+/** `runs/log-inputs` (`mlflow.log_input`): the datasets a run read, by name and digest; a repeat is kept once. */
+export const logInputs: MlflowHandler = async (ctx) => {
+  const run = await mlflowRun(ctx, runIdOf(ctx.fields), "run:update");
+  const inputs = list(ctx.fields, "datasets").map((entry, i) => {
+    const d = (typeof entry === "object" && entry !== null ? (entry as Fields).dataset : undefined) as Fields | undefined;
+    if (typeof d !== "object" || d === null) throw invalid(`'datasets[${i}].dataset' must be an object with name, digest, source_type and source`);
+    return {
+      runId: run.id, orgId: ctx.principal.org.id,
+      name: str(d, "name", { required: true, max: 500 })!, digest: str(d, "digest", { required: true, max: 36 })!,
+      sourceType: str(d, "source_type", { required: true, max: 36 })!, source: str(d, "source", { required: true, max: 65_535 })!,
+      schema: str(d, "schema", { max: 1_048_576 }) ?? null, profile: str(d, "profile", { max: 16_384 }) ?? null,
+      tags: keyValues(entry as Fields, "tags"),
+    };
+  });
+  if (inputs.length === 0) return;
+  await ctx.db.insert(runDatasetInputs).values(inputs).onConflictDoNothing();
 };

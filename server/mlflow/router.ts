@@ -1,8 +1,9 @@
 import { listRunArtifacts, proxyArtifact } from "./artifacts";
 import * as exp from "./experiments";
 import * as log from "./logging";
+import * as models from "./logged-models";
 import * as run from "./runs";
-import { serveMlflow, type MlflowHandler } from "./protocol";
+import { MlflowError, serveMlflow, type MlflowHandler } from "./protocol";
 
 /** The MLflow tracking REST 2.0 endpoints served here, by "<METHOD> <path after /mlflow/>". */
 const ROUTES: Record<string, MlflowHandler> = {
@@ -28,6 +29,9 @@ const ROUTES: Record<string, MlflowHandler> = {
   "POST runs/delete-tag": log.deleteTag,
   "POST runs/log-batch": log.logBatch,
   "POST runs/log-model": log.logModel,
+  "POST runs/log-inputs": log.logInputs,
+  "POST runs/outputs": models.logOutputs,
+  "POST logged-models": models.createLoggedModel,
   "GET metrics/get-history": log.getMetricHistory,
   "GET artifacts/list": listRunArtifacts,
 };
@@ -36,7 +40,12 @@ const ROUTES: Record<string, MlflowHandler> = {
 export function mlflowRoute(method: string) {
   return async (req: Request, ctx: { params: Promise<{ path: string[] }> }) => {
     const { path } = await ctx.params;
-    return serveMlflow(req, ROUTES[`${method} ${path.join("/")}`]);
+    const exact = ROUTES[`${method} ${path.join("/")}`];
+    // MLflow 3.x's REST-style paths: logged-models/{id}, …/tags, …/tags/{key}, …/params, search.
+    const handler: MlflowHandler | undefined = exact ?? (path[0] === "logged-models" && path.length > 1
+      ? async (c) => (await models.loggedModelRoute(c, method, path.slice(1))) ?? Promise.reject(new MlflowError("ENDPOINT_NOT_FOUND", `No MLflow endpoint ${method} ${path.join("/")} here`))
+      : undefined);
+    return serveMlflow(req, handler);
   };
 }
 

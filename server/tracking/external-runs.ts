@@ -98,7 +98,7 @@ export async function heartbeat(db: Db, org: { id: string }, actor: Actor, runId
 }
 
 /** The person behind a request: the user, or whoever created the API key (as W&B and MLflow attribute runs). */
-async function actingUser(tx: DbOrTx, orgId: string, actor: Actor): Promise<string | null> {
+export async function actingUser(tx: DbOrTx, orgId: string, actor: Actor): Promise<string | null> {
   if (actor.kind === "user") return actor.userId;
   if (actor.kind !== "apiKey") return null;
   const [key] = await tx.select({ createdBy: apiKeys.createdBy }).from(apiKeys).where(and(eq(apiKeys.id, actor.apiKeyId), eq(apiKeys.orgId, orgId)));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as api from "@/app/api/2.0/mlflow/[...path]/route";
 import * as artifactsApi from "@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route";
-import { apiKeyFor, createOrgWithAdmin } from "../helpers/fixtures";
+import { client, setup } from "../helpers/mlflow";
 import { call, type RouteHandler } from "../helpers/rest";
 
 /**
@@ -9,23 +8,6 @@ import { call, type RouteHandler } from "../helpers/rest";
  * and utils/validation.py define it: fields, error codes and HTTP statuses an unmodified client
  * relies on (a miss must be RESOURCE_DOES_NOT_EXIST, validation a 400, never a 500 it would retry).
  */
-type Fields = Record<string, unknown>;
-
-function client(token: string, headers: Record<string, string> = {}) {
-  return async (method: "GET" | "POST" | "PATCH" | "DELETE", path: string, fields: Fields = {}) => {
-    const handler = api[method] as unknown as RouteHandler;
-    const query = method === "GET" ? `?${new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]]))).toString()}` : "";
-    const res = await call(handler, { method, token: headers.authorization ? undefined : token, headers, url: `http://127.0.0.1:3000/api/2.0/mlflow/${path}${query}`, ...(method === "GET" ? {} : { body: fields }), params: { path: path.split("/") } });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
-}
-
-async function setup() {
-  const t = await createOrgWithAdmin();
-  const key = await apiKeyFor(t);
-  return { t, key, mlflow: client(key) };
-}
-
 describe("MLflow REST API", () => {
   it("serves a client's session: get-by-name miss → create → run → log-batch → update → search → get-history", async () => {
     const { mlflow } = await setup();

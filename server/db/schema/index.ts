@@ -1,3 +1,4 @@
 export * from "./tenancy";
 export * from "./tracking";
 export * from "./lifecycle";
+export * from "./mlflow";
