@@ -4,7 +4,7 @@ import { ChartLine } from "lucide-react";
 import { useId, useMemo, useState, type ReactNode } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "@/components/ui/empty-state";
-import { cn, formatNumber } from "@/lib/utils";
+import { cn, formatDuration, formatNumber } from "@/lib/utils";
 import { ChartTooltip } from "./chart-tooltip";
 import { OverlayPlot } from "./overlay-plot";
 import {
@@ -40,6 +40,7 @@ const stepFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }
 /** Axis ticks: compact steps, and time only as precise as the visible span needs. */
 function xTickFormatter(mode: XMode, [lo, hi]: [number, number]): (value: number) => string {
   if (mode === "step") return formatNumber;
+  if (mode === "relative") return formatDuration;
   const span = hi - lo;
   const format = span > 86_400_000 ? dateAndTime : span < 600_000 ? timeWithSeconds : timeOfDay;
   return (value) => format.format(value);
@@ -47,7 +48,7 @@ function xTickFormatter(mode: XMode, [lo, hi]: [number, number]): (value: number
 
 /** Tooltips name the exact bucket, so they never round. */
 const xExactFormatter = (mode: XMode) => (value: number) =>
-  mode === "step" ? stepFormat.format(value) : fullDateTime.format(value);
+  mode === "step" ? stepFormat.format(value) : mode === "relative" ? formatDuration(value) : fullDateTime.format(value);
 
 /** Beyond this many lines, the overlay plot draws them (lines only, fast); up to it, recharts with bands. */
 const OVERLAY_FROM = 10;
@@ -108,9 +109,9 @@ export function MetricLineChart({
             Log scale
           </label>
           <div role="group" aria-label="X axis" className="inline-flex rounded-md border border-input">
-            {(["step", "time"] as const).map((mode) => (
+            {(["step", "relative", "time"] as const).map((mode) => (
               <button key={mode} type="button" aria-pressed={x === mode} onClick={() => setX(mode)} className={segment}>
-                {mode === "step" ? "Step" : "Time"}
+                {mode === "step" ? "Step" : mode === "relative" ? "Relative" : "Wall"}
               </button>
             ))}
           </div>

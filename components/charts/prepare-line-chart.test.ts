@@ -97,6 +97,15 @@ describe("prepareLineChart: merging and x units", () => {
     expect(out.xLabel).toBe("Time");
   });
 
+  it("starts each series at 0 when x is relative time, so runs started apart line up", () => {
+    const a = series(0, [pt(1, 1, 5_000), pt(2, 2, 9_000)]);
+    const b = series(1, [pt(1, 3, 100_000), pt(2, 4, 104_000)]);
+    const out = prepareLineChart([a, b], { ...linear, x: "relative" });
+    expect(out.rows.map((r) => r.x)).toEqual([0, 4_000]);
+    expect(out.rows.map((r) => [r.r0, r.r1])).toEqual([[1, 3], [2, 4]]);
+    expect(out.xLabel).toBe("Relative time");
+  });
+
   it("pads a single-x domain by one step, or one minute of time", () => {
     expect(prepareLineChart([series(0, [pt(7, 1)])], linear).xDomain).toEqual([6, 8]);
     const t = prepareLineChart([series(0, [pt(7, 1, 120_000)])], { ...linear, x: "time" });

@@ -15,7 +15,8 @@ export type MetricPoint = {
 
 export type MetricSeries = { runId: string; runName: string; key: string; points: MetricPoint[] };
 
-export type XMode = "step" | "time";
+/** Step, time since the series' first point ("relative", as W&B's Relative Time), or wall-clock time. */
+export type XMode = "step" | "relative" | "time";
 
 export type LineChartOptions = {
   x: XMode;
@@ -61,8 +62,10 @@ const isFiniteNumber = (v: number | null | undefined): v is number => typeof v =
 /** Collapses buckets that land on the same x (e.g. two steps logged in the same millisecond). */
 function bucketsByX(points: MetricPoint[], x: XMode): Array<[number, Bucket]> {
   const byX = new Map<number, Bucket>();
+  // Relative time starts each series at 0, so runs started hours apart line up.
+  const t0 = x === "relative" ? Math.min(...points.map((p) => p.time).filter(Number.isFinite)) : 0;
   for (const p of points) {
-    const key = p[x];
+    const key = x === "step" ? p.step : p.time - t0;
     if (!Number.isFinite(key)) continue;
     const prev = byX.get(key);
     if (!prev) {
@@ -152,7 +155,7 @@ function xDomainOf(xs: number[], x: XMode): [number, number] {
   const lo = xs[0];
   const hi = xs[xs.length - 1];
   if (lo < hi) return [lo, hi];
-  const pad = x === "time" ? 60_000 : 1;
+  const pad = x === "step" ? 1 : 60_000;
   return [lo - pad, hi + pad];
 }
 
@@ -231,7 +234,7 @@ export function prepareLineChart(series: MetricSeries[], opts: LineChartOptions)
     ),
     yDomain,
     yTicks,
-    xLabel: x === "step" ? "Step" : "Time",
+    xLabel: x === "step" ? "Step" : x === "relative" ? "Relative time" : "Time",
     empty: rows.length === 0,
     plottable,
   };

@@ -36,7 +36,7 @@ export function RunMetrics({ org, runId, active }: { org: string; runId: string;
         <details className="rounded-md border p-3" data-testid="system-metrics" open={groups.length === 0}>
           <summary className="cursor-pointer text-sm font-medium">System ({systemGroups.length} charts: CPU, memory{system.some((x) => x.key.includes("gpu_")) ? ", GPU" : ""})</summary>
           <div className="mt-3 grid gap-4 lg:grid-cols-3">
-            {systemGroups.map((g) => <MetricLineChart key={g.title} title={g.title.replaceAll("_", " ")} series={g.series} height={160} defaultX="time" />)}
+            {systemGroups.map((g) => <MetricLineChart key={g.title} title={g.title.replaceAll("_", " ")} series={g.series} height={160} defaultX="relative" />)}
           </div>
         </details>
       ) : null}
