@@ -26,31 +26,25 @@ export interface ExitFile {
 
 
 
-export function supervisorPath(): string {
-  // Inside a Next.js bundle import.meta.url points into .next (or is not a file URL at all),
-  // so fall back to the source tree, which deployments ship alongside the bundle.
+/**
+ * A plain-Node file of this folder the supervisor runs or loads. Inside a Next.js bundle
+ * `import.meta.url` points into .next, where each such file is copied as an asset under a hashed
+ * name (or is not a file URL at all), so fall back to the source tree deployments ship alongside.
+ */
+function localFile(bundled: () => URL, name: string): string {
   try {
-    const bundled = fileURLToPath(new URL("./supervisor.mjs", import.meta.url));
-    if (existsSync(bundled)) return bundled;
+    const file = fileURLToPath(bundled());
+    if (existsSync(file)) return file;
   } catch {
     // Not a file: URL; use the fallback.
   }
-  return path.join(process.cwd(), "server/executors/local/supervisor.mjs");
+  return path.join(process.cwd(), "server/executors/local", name);
 }
 
-/**
- * The supervisor's system-metrics sampler. Handed to the supervisor by path (not imported by
- * it), because a bundle copies each module as an asset of its own under a hashed name.
- */
-export function systemMetricsModulePath(): string {
-  try {
-    const bundled = fileURLToPath(new URL("./system-metrics.mjs", import.meta.url));
-    if (existsSync(bundled)) return bundled;
-  } catch {
-    // Not a file: URL; use the fallback.
-  }
-  return path.join(process.cwd(), "server/executors/local/system-metrics.mjs");
-}
+// Each `new URL("./x", import.meta.url)` is spelled out: that is what makes the bundler copy x.
+export const supervisorPath = () => localFile(() => new URL("./supervisor.mjs", import.meta.url), "supervisor.mjs");
+/** The system-metrics sampler, handed to the supervisor by path (it cannot import it by name). */
+export const systemMetricsModulePath = () => localFile(() => new URL("./system-metrics.mjs", import.meta.url), "system-metrics.mjs");
 
 export async function readJson<T>(file: string): Promise<T | null> {
   try {
