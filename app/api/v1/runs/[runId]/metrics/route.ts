@@ -3,13 +3,13 @@ import { requireRun, runTarget } from "@/server/api/rest/principal";
 import { ValidationError } from "@/server/errors";
 import { queryMetricCharts } from "@/server/tracking/metric-charts";
 import { metricBatchSchema } from "@/server/tracking/metric-input";
-import { ingestMetrics } from "@/server/tracking/metrics";
+import { ingestCoalesced } from "@/server/tracking/ingest-coalescer";
 
-/** Batch ingestion; a replayed batch inserts nothing. */
+/** Batch ingestion; a replayed batch inserts nothing. Concurrent writes to one run go together. */
 export const POST = restRoute<{ runId: string }>(async ({ req, db, principal, params }) => {
   const run = runTarget(principal, params.runId, "run:update");
   const batch = metricBatchSchema.parse(await readJson(req));
-  const inserted = await ingestMetrics(db, run, batch.metrics);
+  const inserted = await ingestCoalesced(db, run, batch.metrics);
   return Response.json({ accepted: batch.metrics.length, inserted });
 });
 
