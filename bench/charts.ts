@@ -19,7 +19,8 @@ async function fill(stack: Stack, runId: string, n: number) {
   if (r.errors) throw new Error(`${r.errors} fill requests failed`);
 }
 
-async function time(fn: () => Promise<unknown>, reps = 5): Promise<number> {
+/** Median of `reps` after a warm-up; a chart takes a few milliseconds, so many reps steady it. */
+async function time(fn: () => Promise<unknown>, reps = 15): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
