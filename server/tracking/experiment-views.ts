@@ -54,9 +54,9 @@ export async function experimentRunsTable(db: DbOrTx, orgId: string, q: RunsTabl
 
 /** Runs side by side: params and final metrics, for the diff table and the param/metric plots. */
 export async function compareRuns(db: DbOrTx, orgId: string, runIds: string[]) {
-  const found = await searchRuns(db, { orgId, filter: `run_id IN (${runIds.map((id) => `'${id}'`).join(", ")})`, view: "all", limit: runIds.length });
-  const cols = await runColumns(db, orgId, found.runs.map((r) => r.id));
-  return { runs: found.runs, params: cols.params, metrics: cols.metrics.map((m) => ({ ...m, value: Number(m.value) })) };
+  const runs = await runsById(db, orgId, runIds);
+  const cols = await runColumns(db, orgId, runs.map((r) => r.id));
+  return { runs, params: cols.params, metrics: cols.metrics.map((m) => ({ ...m, value: Number(m.value) })) };
 }
 
 /**
@@ -64,8 +64,12 @@ export async function compareRuns(db: DbOrTx, orgId: string, runIds: string[]) {
  * once. Many runs overlaid get fewer buckets each: a chart holds about 12,000 points in all.
  */
 export async function compareSeries(db: DbOrTx, orgId: string, runIds: string[]) {
-  const found = await searchRuns(db, { orgId, filter: `run_id IN (${runIds.map((id) => `'${id}'`).join(", ")})`, view: "all", limit: runIds.length });
-  const ids = found.runs.map((r) => r.id);
+  const ids = (await runsById(db, orgId, runIds)).map((r) => r.id);
   const buckets = Math.max(60, Math.min(300, Math.floor(12_000 / Math.max(1, ids.length))));
   return packSeries(ids.length ? await queryMetricCharts(db, orgId, { runIds: ids, buckets }) : []);
+}
+
+/** The given runs of the org, deleted ones included (a shared compare link keeps working). */
+async function runsById(db: DbOrTx, orgId: string, runIds: string[]) {
+  return (await searchRuns(db, { orgId, filter: `run_id IN (${runIds.map((id) => `'${id}'`).join(", ")})`, view: "all", limit: runIds.length })).runs;
 }
