@@ -8,7 +8,7 @@ import { invalid, missing, runIdOf, str, type MlflowContext, type MlflowHandler 
 import { SANDBOX_CSP } from "@/lib/csp";
 
 /** Immediate children of `dir` in a run's artifact tree: files, and folders derived from paths. */
-async function children(ctx: MlflowContext, runId: string, dir: string) {
+export async function children(ctx: MlflowContext, runId: string, dir: string) {
   const prefix = dir ? `${dir.replace(/\/+$/, "")}/` : "";
   const files = new Map<string, { path: string; is_dir: boolean; file_size?: number }>();
   for (const a of await listArtifacts(ctx.db, ctx.principal.org.id, runId)) {

@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { loggedModels, runModelOutputs } from "@/server/db/schema";
 import { actingUser } from "@/server/tracking/external-runs";
 import { auditRunWrite } from "@/server/tracking/runs";
+import { children } from "./artifacts";
 import { findExperiment, mlflowExperimentId } from "./entities";
 import { mlflowRun } from "./runs";
 import { int, invalid, keyValues, list, missing, pageToken, str, type MlflowContext, type MlflowHandler } from "./protocol";
@@ -84,6 +85,7 @@ export async function loggedModelRoute(ctx: MlflowContext, method: string, rest:
       return { tags };
     });
   }
+  if (sub === "artifacts" && key === "directories" && method === "GET" && rest.length === 3) return listModelArtifacts(ctx, id);
   if (sub === "params" && method === "POST" && rest.length === 2) return updateModel(ctx, id, (m) => ({ params: { ...m.params, ...asMap(keyValues(ctx.fields, "params")) } }));
   return undefined;
 }
@@ -140,3 +142,14 @@ export const logOutputs: MlflowHandler = async (ctx) => {
     .onConflictDoUpdate({ target: [runModelOutputs.runId, runModelOutputs.modelId], set: { step: sql`excluded.step` } });
   return {};
 };
+
+/** `logged-models/{id}/artifacts/directories`: the model's files, under its source run's `models/<id>/`. */
+async function listModelArtifacts(ctx: MlflowContext, id: string) {
+  requirePermission(ctx.principal, "artifact:read");
+  const m = await findModel(ctx.db, ctx.principal.org.id, id);
+  const root = `models/${m.id}`;
+  const sub = (str(ctx.fields, "artifact_directory_path") ?? str(ctx.fields, "path") ?? "").replace(/^\/+|\/+$/g, "");
+  if (sub.split("/").includes("..")) throw invalid("Invalid path: '..' is not allowed");
+  const files = await children(ctx, m.sourceRunId, sub ? `${root}/${sub}` : root);
+  return { root_uri: (await modelJson(ctx, m)).info.artifact_uri, files: files.map((f) => ({ ...f, path: f.path.slice(root.length + 1) })) };
+}

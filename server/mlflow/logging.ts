@@ -3,6 +3,7 @@ import { runDatasetInputs, runTags } from "@/server/db/schema";
 import { runTarget } from "@/server/api/rest/principal";
 import type { MetricPoint } from "@/server/tracking/metric-input";
 import { ingestCoalesced } from "@/server/tracking/ingest-coalescer";
+import { queryMetricCharts } from "@/server/tracking/metric-charts";
 import { ingestMetrics, metricHistory, type HistoryCursor } from "@/server/tracking/metrics";
 import { auditRunWrite, logParams, setTags } from "@/server/tracking/runs";
 import { mlflowRun } from "./runs";
@@ -157,6 +158,29 @@ export const getMetricHistory: MlflowHandler = async (ctx) => {
     after = next ?? undefined;
   } while (next && (max === undefined || points.length < max));
   return { metrics: points, ...(max !== undefined && next ? { next_page_token: Buffer.from(JSON.stringify(next)).toString("base64") } : {}) };
+};
+
+/**
+ * `metrics/get-history-bulk-interval` (what MLflow's own UI charts with): at most `max_results`
+ * points per run over a step range. MLflow samples evenly spaced steps; here each point is the
+ * last of one bucket, read from the rollups, so a long series costs the same as a short one.
+ */
+export const getMetricHistoryBulkInterval: MlflowHandler = async (ctx) => {
+  const runIds = list(ctx.fields, "run_ids").map(String);
+  if (runIds.length === 0) throw invalid("GetMetricHistoryBulkInterval request must specify at least one run_id.");
+  if (runIds.length > 100) throw invalid(`GetMetricHistoryBulkInterval request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`);
+  const key = str(ctx.fields, "metric_key", { required: true })!;
+  const start = int(ctx.fields, "start_step", { min: 0 });
+  const end = int(ctx.fields, "end_step", { min: 0 });
+  if ((start === undefined) !== (end === undefined)) throw invalid("If either start step or end step are specified, both must be specified.");
+  if (start !== undefined && end !== undefined && end < start) throw invalid("end_step must be greater than start_step.");
+  const max = int(ctx.fields, "max_results", { min: 1, max: 2_500 }) ?? 2_500;
+  const runs = await Promise.all([...new Set(runIds)].map((id) => mlflowRun(ctx, id, "run:read")));
+  const range = start !== undefined && end !== undefined ? { lo: start, hi: end } : undefined;
+  const series = await queryMetricCharts(ctx.db, ctx.principal.org.id, { runIds: runs.map((r) => r.id), keys: [key], buckets: max, range });
+  const metrics = series.flatMap((s) => s.points.map((p) => ({ key, value: p.last ?? "NaN", timestamp: p.time, step: p.step, run_id: s.runId })));
+  metrics.sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : a.step - b.step || a.timestamp - b.timestamp));
+  return { metrics };
 };
 
 /** `runs/log-inputs` (`mlflow.log_input`): the datasets a run read, by name and digest; a repeat is kept once. */

@@ -33,6 +33,7 @@ const ROUTES: Record<string, MlflowHandler> = {
   "POST runs/outputs": models.logOutputs,
   "POST logged-models": models.createLoggedModel,
   "GET metrics/get-history": log.getMetricHistory,
+  "GET metrics/get-history-bulk-interval": log.getMetricHistoryBulkInterval,
   "GET artifacts/list": listRunArtifacts,
 };
 

@@ -28,6 +28,8 @@ describe("MLflow 3.x logged models, inputs and outputs", () => {
     expect(put.status).toBe(200);
     const files = await mlflow("GET", "artifacts/list", { run_id: run.run_id, path: `models/${info.model_id}` });
     expect(files.body.files).toEqual([{ path: `models/${info.model_id}/MLmodel`, is_dir: false, file_size: 11 }]);
+    const listed = await mlflow("GET", `logged-models/${info.model_id}/artifacts/directories`);
+    expect(listed.body).toEqual({ root_uri: info.artifact_uri, files: [{ path: "MLmodel", is_dir: false, file_size: 11 }] });
 
     expect((await mlflow("PATCH", `logged-models/${info.model_id}`, { model_id: info.model_id, status: "LOGGED_MODEL_READY" })).body.model.info.status).toBe("LOGGED_MODEL_READY");
     expect((await mlflow("PATCH", `logged-models/${info.model_id}`, { status: "DONE" })).body.error_code).toBe("INVALID_PARAMETER_VALUE");
@@ -76,5 +78,32 @@ describe("MLflow 3.x logged models, inputs and outputs", () => {
     expect((await mlflow("POST", "runs/log-inputs", { run_id: run.run_id, datasets: [{ dataset: { name: "x" } }] })).body.error_code).toBe("INVALID_PARAMETER_VALUE");
     const got = (await mlflow("GET", "runs/get", { run_id: run.run_id })).body.run;
     expect(got.inputs.dataset_inputs).toEqual([{ tags: [{ key: "mlflow.data.context", value: "train" }], dataset }]);
+  });
+
+  it("samples history for many runs at once (get-history-bulk-interval), within a step range, with MLflow's errors", async () => {
+    const { mlflow } = await setup();
+    const runs = await Promise.all([0, 1].map(async () => (await mlflow("POST", "runs/create", {})).body.run.info.run_id as string));
+    for (const run of runs) {
+      for (let b = 0; b < 5; b++) {
+        const metrics = Array.from({ length: 200 }, (_, i) => ({ key: "loss", value: 1 / (b * 200 + i + 1), timestamp: 1_000 + b * 200 + i, step: b * 200 + i }));
+        expect((await mlflow("POST", "runs/log-batch", { run_id: run, metrics })).status).toBe(200);
+      }
+    }
+    const all = await mlflow("GET", "metrics/get-history-bulk-interval", { run_ids: runs, metric_key: "loss", max_results: 10 });
+    expect(all.status).toBe(200);
+    for (const run of runs) {
+      const mine = all.body.metrics.filter((m: any) => m.run_id === run);
+      expect(mine.length).toBeGreaterThan(1);
+      expect(mine.length).toBeLessThanOrEqual(10);
+      expect(mine.map((m: any) => m.step)).toEqual([...mine.map((m: any) => m.step)].sort((a, b) => a - b));
+      expect(mine.at(-1)).toMatchObject({ key: "loss", step: 999, value: 1 / 1000, timestamp: 1_999 });
+    }
+    const ranged = await mlflow("GET", "metrics/get-history-bulk-interval", { run_ids: [runs[0]], metric_key: "loss", start_step: 100, end_step: 199, max_results: 5 });
+    expect(ranged.body.metrics.every((m: any) => m.step >= 100 && m.step <= 199)).toBe(true);
+    expect(ranged.body.metrics.at(-1).step).toBe(199);
+    expect((await mlflow("GET", "metrics/get-history-bulk-interval", { run_ids: [runs[0]], metric_key: "loss", start_step: 5 })).body.message).toMatch(/both must be specified/);
+    expect((await mlflow("GET", "metrics/get-history-bulk-interval", { run_ids: Array(101).fill(runs[0]), metric_key: "loss" })).status).toBe(400);
+    const other = await setup();
+    expect((await other.mlflow("GET", "metrics/get-history-bulk-interval", { run_ids: [runs[0]], metric_key: "loss" })).body.error_code).toBe("RESOURCE_DOES_NOT_EXIST");
   });
 });
