@@ -20,32 +20,9 @@ export async function benchBrowser(stack: Stack) {
   const short = await seedSeries(stack, "short", 100, 1_000);
   await sql`analyze`;
 
-  if (process.env.BENCH_DEBUG) {
-    const { createDb } = await import("@/server/db/client");
-    const { compareSeries } = await import("@/server/tracking/experiment-views");
-    const { queryMetricCharts } = await import("@/server/tracking/metric-charts");
-    const { db, sql: s2 } = createDb(stack.dbUrl, 2);
-    for (let i = 0; i < 3; i++) {
-      let t = performance.now();
-      await queryMetricCharts(db, stack.orgId, { runIds: long, buckets: 150 });
-      const charts = performance.now() - t;
-      t = performance.now();
-      const out = await compareSeries(db, stack.orgId, long);
-      console.log(`      charts ${charts.toFixed(0)} ms, compareSeries ${(performance.now() - t).toFixed(0)} ms, json ${(JSON.stringify(out).length / 1024).toFixed(0)} KiB`);
-    }
-    await s2.end();
-  }
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
   try {
     const page = await browser.newPage({ baseURL: stack.url, viewport: { width: 1440, height: 1000 } });
-    if (process.env.BENCH_DEBUG) {
-      page.on("requestfinished", (req) => {
-        if (req.url().includes("compareSeries")) {
-          const t = req.timing();
-          console.log(`      compareSeries request: ttfb ${(t.responseStart - t.requestStart).toFixed(0)} ms, body done ${(t.responseEnd - t.requestStart).toFixed(0)} ms`);
-        }
-      });
-    }
     await page.goto("/login");
     await page.locator("#email").fill("bench@example.com");
     await page.locator("#password").fill("bench-password-1");
@@ -63,34 +40,9 @@ export async function benchBrowser(stack: Stack) {
     report("Runs table, 10,000 runs × 50 params × 20 metrics: first page in the browser", `${wideMs.toFixed(0)} ms`, `10 runs ${narrowMs.toFixed(0)} ms`, wideMs / narrowMs, "< 1,000 ms", wideMs < 1_000);
 
     const compare = (ids: string[]) => async () => {
-      const t0 = performance.now();
-      await page.goto(`/bench/experiments/compare?runs=${ids.join(",")}`, { waitUntil: "commit" });
-      const t1 = performance.now();
-      await page.waitForLoadState("domcontentloaded");
-      const t2 = performance.now();
-      if (process.env.BENCH_DEBUG) console.log(`      commit ${(t1 - t0).toFixed(0)} dcl ${(t2 - t0).toFixed(0)}`);
+      await page.goto(`/bench/experiments/compare?runs=${ids.join(",")}`);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-charts"] path.overlay-line, [data-testid="compare-charts"] .recharts-line path.recharts-curve').length >= 100);
-      if (process.env.BENCH_DEBUG) {
-        console.log(`      drawn ${(performance.now() - t0).toFixed(0)}`);
-        await page.screenshot({ path: "/tmp/anvil-bench-compare.png" });
-      }
     };
-    if (process.env.BENCH_PROFILE) {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send("Profiler.enable");
-      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-      await cdp.send("Profiler.start");
-      await compare(long)();
-      const { profile } = await cdp.send("Profiler.stop") as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
-      const self = new Map<number, number>();
-      profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-      const byFn = new Map<string, number>();
-      for (const n of profile.nodes) {
-        const name = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`;
-        byFn.set(name, (byFn.get(name) ?? 0) + (self.get(n.id) ?? 0));
-      }
-      for (const [name, us] of [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`      ${(us / 1000).toFixed(1)} ms  ${name}`);
-    }
     const longMs = await timed(compare(long));
     const shortMs = await timed(compare(short));
     report("Compare, 100 runs × 100,000 steps: overlaid charts drawn in the browser", `${longMs.toFixed(0)} ms`, `100 × 1,000 steps ${shortMs.toFixed(0)} ms`, longMs / shortMs, "< 1,000 ms", longMs < 1_000);

@@ -62,7 +62,6 @@ async function functionRate(stack: Stack, writers: number, batches: number): Pro
 }
 
 export async function benchIngestion(stack: Stack) {
-  if (process.env.BENCH_FN) await stack.sql.unsafe((await import("node:fs")).readFileSync(process.env.BENCH_FN, "utf8"));
   if (process.env.BENCH_DEBUG) for (const w of [4, 16]) console.log(`    (ingestion function over SQL, ${w} writers: ${Math.round(await functionRate(stack, w, Math.ceil(200 / w))).toLocaleString("en")} points/s)`);
   // One discarded round of each first: otherwise whichever runs first pays for a cold cache.
   await copyRate(stack, 4, 10);
