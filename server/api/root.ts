@@ -1,3 +1,4 @@
+import { clustersRouter } from "./routers/clusters";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   training: trainingRouter,
   runs: runsRouter,
   experiments: experimentsRouter,
+  clusters: clustersRouter,
 });
 
 export type AppRouter = typeof appRouter;

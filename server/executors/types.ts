@@ -18,14 +18,37 @@ export interface RemoteStatus {
   finishedAt?: string | null;
 }
 
+/** What the job's entrypoint (the driver, on a cluster) asks for. */
+export interface JobResources {
+  cpu?: number;
+  memoryGb?: number;
+  gpuCount?: number;
+  /** e.g. "A100"; Ray's `accelerator_type:<type>` resource, a node selector on Kubernetes. */
+  gpuType?: string;
+}
+
+/** Distributed training: worker processes spread over nodes, each with its own GPUs. */
+export interface DistributedSpec {
+  workers: number;
+  gpusPerWorker: number;
+  cpusPerWorker: number;
+  memoryGbPerWorker: number;
+}
+
 /** What to run. Serialisable: it is stored on the run row as `executor_spec`. */
 export interface JobSpec {
-  /** Shell command line, run with `/bin/sh -c`. */
+  /** Shell command line, run with `/bin/sh -c` (Ray: the job's entrypoint). */
   command: string;
-  /** Working directory; relative paths resolve against the job's workspace. */
+  /** Working directory; relative paths resolve against the job's workspace. Ray: a `working_dir` URI. */
   cwd?: string;
   /** The job's own environment variables (ANVIL_URL, ANVIL_RUN_ID, ANVIL_RUN_TOKEN, …). */
   env?: Record<string, string>;
+  resources?: JobResources;
+  distributed?: DistributedSpec;
+  /** Python packages a cluster installs for the job (Ray `runtime_env.pip`). */
+  pip?: string[];
+  /** Strings recorded beside the job on the cluster (Ray metadata, Kubernetes labels). */
+  metadata?: Record<string, string>;
 }
 
 export interface LogChunk {
@@ -52,8 +75,25 @@ export interface Executor {
   logs(remoteId: string, cursor: string, opts: CallOptions): Promise<LogChunk>;
   /** Ask the job to stop. Fire-and-forget, safe to repeat, safe on a finished job. */
   stop(remoteId: string, opts: CallOptions): Promise<void>;
+  /** Forget a finished job on the remote side (Ray delete, RayJob delete). Safe to repeat. */
+  delete?(remoteId: string, opts: CallOptions): Promise<void>;
   /** Remote ids of the jobs running now, where the executor can list them (for orphan sweeps). */
   running?(opts: CallOptions): Promise<string[]>;
 }
 
 export const TERMINAL_REMOTE_STATES: ReadonlySet<RemoteState> = new Set(["SUCCEEDED", "FAILED", "STOPPED", "LOST"]);
+
+/**
+ * A foreign system refused or failed a call in a way the user can act on: the runner shows the
+ * message on the run and the cluster, and tries again later. `kind` says what to fix.
+ */
+export class RemoteCallError extends Error {
+  constructor(
+    readonly kind: "auth" | "unreachable" | "timeout" | "protocol" | "rejected",
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "RemoteCallError";
+  }
+}

@@ -25,6 +25,8 @@ export interface RunnerOptions {
   placementTimeoutSeconds: number;
   /** Purging of deleted runs and experiments in the sweep; unset ⇒ no purge (tests purge directly). */
   retention?: { store: ObjectStore; purgeAfterHours: number };
+  /** How long a stop may take before the run ends CANCELLED and its job is left ORPHANED (default 15 s). */
+  stopDeadlineSeconds?: number;
   faultPoint?: (point: FaultPoint) => void | Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export interface Controller<T extends LifecycleTable = LifecycleTable> {
   lifecycle: Lifecycle<string, T>;
   claimFilter?: (opts: RunnerOptions) => SQL | undefined;
   reconcile(db: Db, opts: RunnerOptions, row: T["$inferSelect"], signal: AbortSignal): Promise<void>;
+  /** Every pass, after the claims: small chores on rows no lease covers (retrying orphaned stops). */
+  housekeeping?(db: Db, opts: RunnerOptions): Promise<void>;
   /** Occasional housekeeping outside any row's lease (e.g. stopping orphaned remote jobs). */
   sweep?(db: Db, opts: RunnerOptions): Promise<void>;
 }

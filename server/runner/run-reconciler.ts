@@ -1,7 +1,8 @@
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { runnerPlacements, runs } from "@/server/db/schema";
-import { TERMINAL_REMOTE_STATES, type CallOptions, type Executor, type JobSpec, type RemoteStatus } from "@/server/executors/types";
+import { RemoteCallError, TERMINAL_REMOTE_STATES, type CallOptions, type Executor, type RemoteStatus } from "@/server/executors/types";
+import { loadClusterExecutor, recordClusterContact } from "@/server/clusters/cluster-executors";
 import { log } from "@/server/log";
 import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
@@ -12,6 +13,8 @@ import { retryDelaySeconds, retryDecision } from "./retry-policy";
 import { runLifecycle, type RunStatus } from "./run-lifecycle";
 import type { Controller, RunnerOptions } from "./controller";
 import { reconcileExternalRun } from "./external-run-step";
+import { jobSpecFor } from "./run-job-spec";
+import { retryOrphanedStops, stopOrphans } from "./orphaned-remotes";
 
 type Run = typeof runs.$inferSelect;
 
@@ -39,6 +42,7 @@ export const runController: Controller<typeof runs> = {
   },
   reconcile: (db, opts, row, signal) =>
     row.executor === "external" ? reconcileExternalRun(db, opts, row, signal) : new RunStep(db, opts, { ...row }, signal).reconcile(),
+  housekeeping: (db, opts) => retryOrphanedStops(db, opts),
   sweep: async (db, opts) => {
     await stopOrphans(db, opts);
     if (opts.retention) {
@@ -49,49 +53,85 @@ export const runController: Controller<typeof runs> = {
 };
 
 /**
- * Jobs still running that no active run claims as its current attempt — left behind when their
- * host was taken over while it was silent, or when a retry moved on: stopped, so one run never
- * has two jobs at work.
- */
-async function stopOrphans(db: Db, opts: RunnerOptions): Promise<void> {
-  for (const executor of Object.values(opts.executors)) {
-    const running = await executor.running?.({ signal: AbortSignal.timeout(opts.callTimeoutMs) });
-    if (!running || running.length === 0) continue;
-    const current = await db.select({ remoteId: runs.remoteId }).from(runs)
-      .where(and(sql`${runs.remoteId} in ${running}`, sql`${runs.status} in ${runLifecycle.active}`));
-    const claimed = new Set(current.map((r) => r.remoteId));
-    for (const remoteId of running.filter((id) => !claimed.has(id))) {
-      log.warn("runner: stopping a job no run claims any more", { remoteId, placement: executor.placement });
-      await executor.stop(remoteId, { signal: AbortSignal.timeout(opts.callTimeoutMs) });
-    }
-  }
-}
-
-/**
  * Moves one claimed run one step towards its desired state. Level-triggered and idempotent: a
  * crash anywhere is repaired by the next claim, which re-reads the executor and carries on.
  */
 class RunStep {
   private readonly actor;
-  private readonly executor: Executor | undefined;
+  private executor: Executor | undefined;
+  /** The registered cluster the run goes to, when it goes to one. */
+  private cluster: { id: string; name: string } | undefined;
+  private missing = "";
 
   constructor(private readonly db: Db, private readonly opts: RunnerOptions, private readonly run: Run, private readonly signal: AbortSignal) {
     this.actor = systemActor(`runner:${opts.owner}`);
-    this.executor = opts.executors[run.executor];
   }
 
   async reconcile(): Promise<void> {
+    await this.resolveExecutor();
+    try {
+      await this.step();
+      if (this.cluster) await recordClusterContact(this.db, this.cluster.id, null);
+    } catch (err) {
+      if (!(err instanceof RemoteCallError) || this.signal.aborted) throw err;
+      await this.remoteTrouble(err);
+    }
+  }
+
+  private async resolveExecutor(): Promise<void> {
+    const { run, opts } = this;
+    if (!run.clusterId) {
+      this.executor = opts.executors[run.executor];
+      this.missing = `unknown executor "${run.executor}"`;
+      return;
+    }
+    this.missing = "its cluster was deleted";
+    const found = await loadClusterExecutor(this.db, run.orgId, run.clusterId, opts.installId).catch((err: Error) => {
+      this.missing = `its cluster's credentials cannot be read (${err.message})`;
+      return null;
+    });
+    if (found) {
+      this.executor = found.executor;
+      this.cluster = { id: found.cluster.id, name: found.cluster.name };
+    }
+  }
+
+  /**
+   * The cluster failed a call (refused the token, timed out, answered garbage): say so on the run
+   * and the cluster and look again later. A stop that cannot get through still ends the run,
+   * with its job marked orphaned so the runner keeps asking the cluster to stop it.
+   */
+  private async remoteTrouble(err: RemoteCallError): Promise<void> {
+    const where = this.cluster ? `Cluster "${this.cluster.name}"` : "The executor";
+    if (this.cluster) await recordClusterContact(this.db, this.cluster.id, err.message);
+    if (this.run.desiredState === "CANCEL" && (await this.abandonStop(`${where} did not answer the stop: ${err.message}`))) return;
+    const delay = err.kind === "auth" || err.kind === "rejected" ? 30_000 : Math.max(this.opts.pollMs, 5_000);
+    await this.release(delay, { statusMessage: `${where}: ${err.message}. Trying again in ${delay / 1000} s.` });
+  }
+
+  /** Past the stop deadline: CANCELLED now, the job ORPHANED until the cluster says it ended. */
+  private async abandonStop(why: string): Promise<boolean> {
+    const { run } = this;
+    const orphan = Boolean(run.remoteId) && (run.remoteState === "SUBMITTED" || run.remoteState === "NONE");
+    return this.move("CANCELLED", why, {
+      statusMessage: orphan ? `Cancelled. ${why}; Anvil keeps asking it to stop the job.` : "Cancelled",
+      ...(orphan ? { remoteState: "ORPHANED", nextCheckAt: sql`now()` } : {}),
+    }, sql`${runs.cancelRequestedAt} < now() - make_interval(secs => ${this.opts.stopDeadlineSeconds ?? 15})`);
+  }
+
+  private async step(): Promise<void> {
     const { run, executor } = this;
     if (run.placement && !myPlacements(this.opts).includes(run.placement)) {
       if (!(await this.takeOver(run.placement))) return;
     }
     if (run.status === "QUEUED") {
       if (run.desiredState === "CANCEL") return void (await this.move("CANCELLED", "cancelled before it started", { statusMessage: "Cancelled" }));
-      if (!executor) return void (await this.move("FAILED", `unknown executor "${run.executor}"`, { statusMessage: `Unknown executor "${run.executor}"` }));
+      if (!executor) return void (await this.move("FAILED", this.missing, { statusMessage: `Cannot start: ${this.missing}` }));
       if (!(await this.enterStarting(executor))) return;
       await this.opts.faultPoint?.("run:after-intent");
     }
-    if (!executor || !run.remoteId) return;
+    if (!run.remoteId) return;
+    if (!executor) return void (await this.finish({ state: "LOST", message: this.missing }));
     const remoteId = run.remoteId;
 
     let status = await this.call((o) => executor.status(remoteId, o));
@@ -116,6 +156,7 @@ class RunStep {
 
     if (run.desiredState === "CANCEL" && !ended) {
       await this.call((o) => executor.stop(remoteId, o));
+      if (await this.abandonStop("the job did not stop in time")) return;
       return this.release(Math.min(this.opts.pollMs, 500), { statusMessage: "Stopping…" });
     }
     if (ended) {
@@ -198,11 +239,11 @@ class RunStep {
     return true;
   }
 
-  private async move(to: RunStatus, reason: string, set: ColumnValues<typeof runs> = {}): Promise<boolean> {
+  private async move(to: RunStatus, reason: string, set: ColumnValues<typeof runs> = {}, guard?: SQL): Promise<boolean> {
     this.signal.throwIfAborted();
     const { run } = this;
     const result = await this.db.transaction((tx) => runLifecycle.transition(tx, {
-      id: run.id, orgId: run.orgId, from: run.status as RunStatus, to, version: run.version, leaseOwner: this.opts.owner, actor: this.actor, reason, set,
+      id: run.id, orgId: run.orgId, from: run.status as RunStatus, to, version: run.version, leaseOwner: this.opts.owner, actor: this.actor, reason, set, guard,
     }));
     if (result.ok) Object.assign(run, result.row);
     return result.ok;
@@ -250,7 +291,11 @@ class RunStep {
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.opts.callTimeoutMs)]);
     signal.throwIfAborted();
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("executor call aborted"));
+      const onAbort = () => {
+        // Our lease went: stop quietly. The executor went silent: the run and cluster say so.
+        if (this.signal.aborted) return reject(this.signal.reason instanceof Error ? this.signal.reason : new Error("executor call aborted"));
+        reject(new RemoteCallError("timeout", `no answer within ${Math.round(this.opts.callTimeoutMs / 1000)} s`));
+      };
       signal.addEventListener("abort", onAbort, { once: true });
       fn({ signal }).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
@@ -260,15 +305,6 @@ class RunStep {
 /** The start time the executor saw, unless the run already has one (a retry keeps the first). */
 function executorStart(status: RemoteStatus): ColumnValues<typeof runs> {
   return status.startedAt ? { startedAt: sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` } : {};
-}
-
-function jobSpecFor(opts: RunnerOptions, run: Run, token: string): JobSpec {
-  const spec = run.executorSpec as { command?: string; cwd?: string; env?: Record<string, string>; params?: Record<string, unknown> };
-  return {
-    command: spec.command ?? "",
-    cwd: spec.cwd,
-    env: { ...spec.env, ANVIL_URL: opts.appUrl, ANVIL_RUN_ID: run.id, ANVIL_RUN_TOKEN: token, ANVIL_PARAMS: JSON.stringify(spec.params ?? {}) },
-  };
 }
 
 /** A cancel that lost the race to completion still ends CANCELLED, noting how the job really ended. */

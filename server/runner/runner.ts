@@ -31,6 +31,7 @@ export async function runOnce(db: Db, opts: RunnerOptions, controllers: Controll
     const rows = await controller.lifecycle.claimDue(db, { owner: opts.owner, leaseSeconds: opts.leaseSeconds, limit: opts.batchSize, where: controller.claimFilter?.(opts) });
     total.claimed += rows.length;
     total.errors += await work(db, opts, controller, rows);
+    await controller.housekeeping?.(db, opts).catch((err) => log.warn(`runner: ${controller.lifecycle.name} housekeeping failed`, { err }));
   }
   return total;
 }

@@ -8,7 +8,8 @@ export const ROLES = ["admin", "manager", "user", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** `host`: running commands on the machine Anvil runs on (jobs on the local executor). */
-export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host"] as const;
+/** `cluster`: registered Ray / KubeRay clusters; `execute` = run jobs on one. */
+export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "create" | "read" | "update" | "delete" | "execute";
 export type Permission = `${Resource}:${Action}`;
@@ -20,15 +21,15 @@ const MATRIX: Record<Role, Partial<Record<Resource, readonly Action[]>>> = {
   admin: Object.fromEntries(RESOURCES.map((r) => [r, ALL])),
   manager: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"], audit: READ,
-    project: ALL, experiment: ALL, run: ALL, artifact: ALL,
+    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL,
   },
   user: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"],
     project: ["create", "read", "update"], experiment: ["create", "read", "update"],
-    run: ["create", "read", "update", "execute"], artifact: ["create", "read"],
+    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"],
   },
   viewer: {
-    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ,
+    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ,
   },
 };
 

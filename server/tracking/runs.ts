@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { experiments, lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
+import { clusters, experiments, lifecycleTransitions, projects, runParams, runs, runTags, users } from "@/server/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
@@ -55,10 +55,12 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
     latestMetricValues(db, orgId, runId),
     db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, run.projectId)),
   ]);
-  const spec = run.executorSpec as { command?: string };
+  const spec = run.executorSpec as { command?: string; distributed?: unknown; pip?: string[]; cwd?: string; resumeFrom?: { runId: string; path: string } };
+  const [cluster] = run.clusterId ? await db.select({ id: clusters.id, name: clusters.name, kind: clusters.kind, address: clusters.address }).from(clusters).where(eq(clusters.id, run.clusterId)) : [];
   return {
     id: run.id, name: run.name, type: run.type, experimentId: run.experimentId, deletedAt: run.deletedAt, heartbeatAt: run.heartbeatAt, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
-    template: run.template, command: spec.command ?? null, resources: run.resources, attempt: run.attempt, remoteId: run.remoteId,
+    template: run.template, command: spec.command ?? null, resources: run.resources, cluster: cluster ?? null,
+    distributed: spec.distributed ?? null, pip: spec.pip ?? [], workingDir: spec.cwd ?? null, resumeFrom: spec.resumeFrom ?? null, attempt: run.attempt, remoteId: run.remoteId,
     exitCode: run.exitCode, exitSignal: run.exitSignal, cancelledBy: run.cancelledBy, statusMessage: run.statusMessage,
     maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure, remoteState: run.remoteState, nextCheckAt: run.nextCheckAt,
     createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,

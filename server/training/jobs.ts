@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { runParams, runs } from "@/server/db/schema";
+import { clusters, runParams, runs } from "@/server/db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { wakeRunner } from "@/server/runner/wake";
@@ -8,39 +8,63 @@ import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
 import type { OrgContext } from "@/server/tenancy/organizations";
 import { can } from "@/server/tenancy/permissions";
-import type { SubmitJobInput } from "./job-input";
 import { ensureExperiment, ensureProject, getProject } from "@/server/tracking/projects";
+import type { SubmitJobInput } from "./job-input";
+import { assertCheckpoint, copyCheckpoint, RESUME_DIR } from "./checkpoints";
 import { findTemplate } from "./templates";
 
 /**
  * Queues a training job: run, creation transition, params and audit in one transaction. A
  * template runs code shipped with Anvil; any other command on the local executor runs on this
  * machine, which takes the `host:execute` permission (admins, or members an admin allowed).
+ * On a cluster, commands run on the cluster: `cluster:execute` is enough.
  */
 export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: SubmitJobInput) {
   const template = input.template ? findTemplate(input.template) : undefined;
   if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
   // A template runs its own command; anything else would slip a command past the check below.
   if (template && input.command) throw new ValidationError("Choose a template or a command, not both");
-  if (!template && input.executor === "local" && !can(org.role, "host:execute", org.grants)) {
+  const onCluster = Boolean(input.cluster || input.clusterId);
+  if (onCluster && !can(org.role, "cluster:execute", org.grants)) throw new ForbiddenError(`Your role (${org.role}) cannot run jobs on clusters`);
+  if (!onCluster && template?.runsOn === "cluster") throw new ValidationError(`"${template.name}" runs on a Ray cluster: choose one (Clusters registers them)`);
+  if (!onCluster && (input.distributed || input.runtimeEnv?.pip.length || input.runtimeEnv?.workingDir)) {
+    throw new ValidationError("Workers, pip packages and a working directory apply to jobs on a cluster: choose one");
+  }
+  if (!template && !onCluster && !can(org.role, "host:execute", org.grants)) {
     throw new ForbiddenError("Running your own commands on this machine needs the admin role or an admin's permission (Settings → Members); templates are open to you");
   }
-  const command = input.command || template?.command;
+  const distributed = input.distributed ?? template?.distributed;
+  const command = input.command || template?.command(distributed);
   if (!command) throw new ValidationError("Choose a template or enter a command");
   const hyperparameters = { ...template?.hyperparameters, ...input.hyperparameters };
+  const pip = [...new Set([...(template?.pip ?? []), ...(input.runtimeEnv?.pip ?? [])])];
+  const env = { ...input.runtimeEnv?.env, ...(input.resumeFrom ? { ANVIL_RESUME_FROM: `${RESUME_DIR}/${input.resumeFrom.path.split("/").pop()}` } : {}) };
+
+  if (input.resumeFrom) await assertCheckpoint(db, org.id, input.resumeFrom);
 
   const run = await db.transaction(async (tx) => {
-    const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, "Default");
+    const cluster = onCluster ? await lockCluster(tx as unknown as Db, org.id, input) : null;
+    const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, input.project ?? "Default");
     const experimentId = (await ensureExperiment(tx, org.id, project.id, "Default")).id;
     const created = await runLifecycle.create(tx, {
       values: {
         orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training",
-        executor: input.executor, template: template?.id ?? null, resources: input.resources,
-        executorSpec: { command, params: hyperparameters }, maxRetries: input.maxRetries, retryOnFailure: input.retryOnFailure,
+        executor: cluster?.kind ?? input.executor, clusterId: cluster?.id ?? null, template: template?.id ?? null, resources: input.resources,
+        executorSpec: {
+          command, params: hyperparameters,
+          ...(Object.keys(env).length > 0 ? { env } : {}),
+          ...(distributed && onCluster ? { distributed } : {}),
+          ...(pip.length > 0 && onCluster ? { pip } : {}),
+          ...(input.runtimeEnv?.workingDir ? { cwd: input.runtimeEnv.workingDir } : {}),
+          ...(input.resumeFrom ? { resumeFrom: input.resumeFrom } : {}),
+        },
+        maxRetries: input.maxRetries, retryOnFailure: input.retryOnFailure,
         createdBy: actor.kind === "user" ? actor.userId : null,
+        // A job resuming from a checkpoint waits until the checkpoint is copied into it.
+        ...(input.resumeFrom ? { nextCheckAt: null } : {}),
       },
       actor, reason: "submitted",
-      audit: { action: "run.submit", details: { name: input.name, template: template?.id ?? null } },
+      audit: { action: "run.submit", details: { name: input.name, template: template?.id ?? null, cluster: cluster?.name ?? null } },
     });
     const entries = Object.entries(hyperparameters);
     if (entries.length > 0) {
@@ -48,8 +72,17 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
     }
     return created;
   });
+  if (input.resumeFrom) await copyCheckpoint(db, org, actor, input.resumeFrom, run);
   wakeRunner();
   return run;
+}
+
+/** The named cluster, share-locked so it cannot be deleted while the job is being queued. */
+async function lockCluster(tx: Db, orgId: string, input: SubmitJobInput) {
+  const where = input.clusterId ? eq(clusters.id, input.clusterId) : sql`lower(${clusters.name}) = lower(${input.cluster})`;
+  const [cluster] = await tx.select().from(clusters).where(and(eq(clusters.orgId, orgId), where)).for("share");
+  if (!cluster) throw new ValidationError(`No cluster ${input.cluster ? `named "${input.cluster}"` : "with that id"} in this organization`);
+  return cluster;
 }
 
 /**
@@ -58,7 +91,7 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
  */
 export async function cancelJob(db: Db, org: { id: string }, actor: Actor, runId: string) {
   await db.transaction(async (tx) => {
-    const run = await runLifecycle.requestChange(tx, { id: runId, orgId: org.id }, { desiredState: "CANCEL", cancelledBy: actor.label });
+    const run = await runLifecycle.requestChange(tx, { id: runId, orgId: org.id }, { desiredState: "CANCEL", cancelledBy: actor.label, cancelRequestedAt: sql`now()` });
     if (!run) {
       const [exists] = await tx.select({ status: runs.status }).from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, org.id)));
       if (!exists) throw new NotFoundError("Run");

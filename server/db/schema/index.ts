@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./tracking";
 export * from "./lifecycle";
 export * from "./mlflow";
+export * from "./clusters";

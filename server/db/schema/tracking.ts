@@ -1,9 +1,11 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { clusters } from "./clusters";
 import { organizations, users } from "./tenancy";
 
 /** Whether the current attempt reached its executor (intent before effect). */
-export type RemoteState = "NONE" | "SUBMITTED" | "LOST";
+/** ORPHANED: the run was cancelled but its job would not stop; the runner keeps asking until it does. */
+export type RemoteState = "NONE" | "SUBMITTED" | "LOST" | "ORPHANED" | "STOPPED";
 
 export const runTypeEnum = pgEnum("run_type", ["training", "evaluation", "optimization", "simulation", "inference"]);
 export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL"]);
@@ -51,6 +53,8 @@ export const runs = pgTable("runs", {
   nextCheckAt: timestamp("next_check_at", { withTimezone: true }).defaultNow(),
   /** "local" | "ray" | … ; "none" for runs logged from outside (SDKs, MLflow clients). */
   executor: text("executor").notNull().default("local"),
+  /** The registered cluster the run is submitted to (executor "ray" or "kuberay"). */
+  clusterId: uuid("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
   executorSpec: jsonb("executor_spec").$type<Record<string, unknown>>().notNull().default({}),
   resources: jsonb("resources").$type<Record<string, unknown>>().notNull().default({}),
   template: text("template"),
@@ -69,6 +73,8 @@ export const runs = pgTable("runs", {
   exitSignal: text("exit_signal"),
   /** Who asked for the stop (a user's email, an API key's name). */
   cancelledBy: text("cancelled_by"),
+  /** When the stop was asked for: a job that will not stop by the deadline is left ORPHANED. */
+  cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
   statusMessage: text("status_message"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -82,6 +88,8 @@ export const runs = pgTable("runs", {
   index("runs_org_created_idx").on(t.orgId, t.createdAt),
   index("runs_experiment_idx").on(t.experimentId),
   index("runs_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
+  index("runs_cluster_idx").on(t.clusterId).where(sql`cluster_id is not null`),
+  index("runs_orphaned_idx").on(t.nextCheckAt).where(sql`remote_state = 'ORPHANED'`),
 ]);
 
 export const runParams = pgTable("run_params", {
