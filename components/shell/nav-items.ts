@@ -1,4 +1,4 @@
-import { Bot, Boxes, Database, FlaskConical, Gauge, Gamepad2, LayoutDashboard, Settings, Workflow, Dumbbell, type LucideIcon } from "lucide-react";
+import { Bot, Boxes, Database, FlaskConical, Gauge, Gamepad2, LayoutDashboard, Server, Settings, Workflow, Dumbbell, type LucideIcon } from "lucide-react";
 
 export interface NavItem { segment: string; label: string; icon: LucideIcon }
 
@@ -6,6 +6,7 @@ export interface NavItem { segment: string; label: string; icon: LucideIcon }
 export const NAV_ITEMS: readonly NavItem[] = [
   { segment: "dashboard", label: "Dashboard", icon: LayoutDashboard },
   { segment: "training", label: "Training", icon: Dumbbell },
+  { segment: "clusters", label: "Clusters", icon: Server },
   { segment: "inference", label: "Inference", icon: Gauge },
   { segment: "simulation", label: "Simulation", icon: Gamepad2 },
   { segment: "experiments", label: "Experiments", icon: FlaskConical },

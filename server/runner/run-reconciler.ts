@@ -294,7 +294,8 @@ class RunStep {
       const onAbort = () => {
         // Our lease went: stop quietly. The executor went silent: the run and cluster say so.
         if (this.signal.aborted) return reject(this.signal.reason instanceof Error ? this.signal.reason : new Error("executor call aborted"));
-        reject(new RemoteCallError("timeout", `no answer within ${Math.round(this.opts.callTimeoutMs / 1000)} s`));
+        const ms = this.opts.callTimeoutMs;
+        reject(new RemoteCallError("timeout", `no answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`));
       };
       signal.addEventListener("abort", onAbort, { once: true });
       fn({ signal }).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));

@@ -6,12 +6,14 @@ import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { getObjectStore } from "@/server/storage";
 import type { Actor } from "@/server/tenancy/actor";
 import { openArtifact, uploadArtifact } from "@/server/tracking/artifacts";
+import { getRunRow } from "@/server/tracking/runs";
 
 /** Where a resumed job finds its checkpoint among its own artifacts (ANVIL_RESUME_FROM). */
 export const RESUME_DIR = "resume";
 
 /** The checkpoint must exist in the organization before a job is queued to resume from it. */
 export async function assertCheckpoint(db: Db, orgId: string, from: { runId: string; path: string }): Promise<void> {
+  await getRunRow(db, orgId, from.runId); // another organization's run is not found, whatever it holds
   const [row] = await db.select({ path: artifacts.path }).from(artifacts)
     .where(and(eq(artifacts.orgId, orgId), eq(artifacts.runId, from.runId), eq(artifacts.path, from.path)));
   if (!row) throw new ValidationError(`No artifact "${from.path}" in run ${from.runId} to resume from`);

@@ -81,7 +81,8 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
 async function lockCluster(tx: Db, orgId: string, input: SubmitJobInput) {
   const where = input.clusterId ? eq(clusters.id, input.clusterId) : sql`lower(${clusters.name}) = lower(${input.cluster})`;
   const [cluster] = await tx.select().from(clusters).where(and(eq(clusters.orgId, orgId), where)).for("share");
-  if (!cluster) throw new ValidationError(`No cluster ${input.cluster ? `named "${input.cluster}"` : "with that id"} in this organization`);
+  if (!cluster && input.clusterId) throw new NotFoundError("Cluster");
+  if (!cluster) throw new ValidationError(`No cluster named "${input.cluster}" in this organization (Clusters lists them)`);
   return cluster;
 }
 

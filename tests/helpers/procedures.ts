@@ -25,6 +25,8 @@ const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } 
 
 // `command` empty: the sample job uses its template, and a template with a command is refused.
 const VALID_STRINGS: Record<string, string> = { email: "someone@example.com", name: "probe", template: "iris-softmax", command: "", token: "x".repeat(43) };
+// Optional fields left out: alternatives to an id field (a cluster by name) or format-checked URIs.
+const OMITTED = new Set(["cluster", "workingDir"]);
 
 /**
  * A valid input built from field names: `org` → the given slug, id fields → `ids[field]` (an
@@ -34,7 +36,8 @@ export function sampleInput(schema: z.ZodType, org: string, ids: Record<string, 
   const def = defOf(schema);
   switch (def.type) {
     case "object": return Object.fromEntries(Object.entries(def.shape!).map(([k, v]) => [k, k === "org" ? org : sampleInput(v, org, ids, k)]));
-    case "optional": case "default": case "nullable": case "prefault": return sampleInput(def.innerType!, org, ids, field);
+    case "optional": if (OMITTED.has(field)) return undefined; return sampleInput(def.innerType!, org, ids, field);
+    case "default": case "nullable": case "prefault": return sampleInput(def.innerType!, org, ids, field);
     case "pipe": return sampleInput(def.in!, org, ids, field);
     case "intersection": return { ...(sampleInput(def.left!, org, ids) as object), ...(sampleInput(def.right!, org, ids) as object) };
     case "string":

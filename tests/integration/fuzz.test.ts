@@ -59,6 +59,8 @@ describe("fuzzing every procedure and route", () => {
     const t = await createOrgWithAdmin("Fuzz Rest");
     const caller = await callerFor(t.adminId);
     const run = await caller.training.submit({ org: t.slug, job: { name: "fuzz-target", command: "true" } as never });
+    // Ended first: a DELETE of a live job would stop it, a real (and wanted) transition.
+    await caller.training.cancel({ org: t.slug, runId: run.id });
     const key = await apiKeyFor(t, "admin");
     const before = await rowCounts();
     const bodies: Array<{ raw: string; type?: string }> = [

@@ -126,8 +126,10 @@ describe("runner faults and races", () => {
     await db.update(runs).set({ nextCheckAt: new Date(0), leaseOwner: null, leaseExpiresAt: null }).where(eq(runs.id, runId));
     const begun = Date.now();
     const result = await runOnce(db, stuck);
-    expect(result).toEqual({ claimed: 1, errors: 1 });
+    // Abandoned, and said on the run: the executor went silent, the runner did not.
+    expect(result).toEqual({ claimed: 1, errors: 0 });
     expect(Date.now() - begun).toBeLessThan(3_000);
+    expect((await db.select().from(runs).where(eq(runs.id, runId)))[0].statusMessage).toMatch(/^The executor: no answer within 300 ms\. Trying again in 5 s\.$/);
     await cancelJob(db, { id: t.orgId }, systemActor("test"), runId);
     await runUntil(runId, ["CANCELLED"], testRunnerOptions({ executors: { local } }), 15_000);
   });

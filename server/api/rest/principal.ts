@@ -70,3 +70,8 @@ export async function requireRun(db: Db, principal: Principal, runId: string, pe
   // Writes from a token land in its own attempt; others write to the run's current attempt.
   return { ...run, attempt: principal.kind === "runToken" ? principal.attempt : run.attempt };
 }
+
+/** Routes about the organization rather than one run: a run token (a job's credential) is refused. */
+export function refuseRunToken(principal: Principal): void {
+  if (principal.kind === "runToken") throw new ForbiddenError("A run token reaches its own run only; use an API key");
+}

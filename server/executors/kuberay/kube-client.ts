@@ -23,7 +23,8 @@ export interface KubeReply { status: number; body: unknown; text: string }
  * are the norm there and fetch cannot take either without another dependency.
  */
 export function kubeRequest(conn: KubeConnection, method: string, path: string, signal: AbortSignal, body?: unknown, contentType = "application/json"): Promise<KubeReply> {
-  const url = new URL(path, conn.server.replace(/\/+$/, "") + "/");
+  // Appended, not resolved: API servers behind a proxy live under a path (Rancher's /k8s/clusters/…).
+  const url = new URL(conn.server.replace(/\/+$/, "") + path);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { accept: "application/json" };
   if (conn.token) headers.authorization = `Bearer ${conn.token}`;

@@ -19,7 +19,7 @@ export default async function TrainingPage({ params }: { params: Promise<{ org: 
   const newJob = canCreate ? <Button asChild><Link href={`/${org}/training/new`}><Plus className="size-4" aria-hidden />New training job</Link></Button> : null;
   return (
     <div>
-      <PageHeader title="Training" description="Jobs run on this machine (local executor); Ray and KubeRay executors come next." actions={newJob} />
+      <PageHeader title="Training" description="Jobs run on this machine or on a registered Ray or KubeRay cluster (Clusters)." actions={newJob} />
       <AutoRefresh active={items.some((r) => !isTerminal(r.status))} />
       {items.length === 0 ? (
         <EmptyState icon={Dumbbell} title="No training jobs yet"

@@ -1,11 +1,12 @@
 import { readJson, restRoute } from "@/server/api/rest/handler";
-import { requirePermission } from "@/server/api/rest/principal";
+import { refuseRunToken, requirePermission } from "@/server/api/rest/principal";
 import { registerClusterSchema } from "@/server/clusters/cluster-input";
 import { listClusters, registerCluster } from "@/server/clusters/clusters";
 import { env } from "@/server/env";
 import { ForbiddenError } from "@/server/errors";
 
 export const GET = restRoute(async ({ db, principal }) => {
+  refuseRunToken(principal);
   requirePermission(principal, "cluster:read");
   return Response.json({ clusters: await listClusters(db, principal.org.id) });
 });

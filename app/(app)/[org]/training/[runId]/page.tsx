@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { ArrowLeft, FileBox, RotateCcw, Square, Trash2 } from "lucide-react";
+import { ArrowLeft, Copy, FileBox, History, Play, RotateCcw, Square, Trash2 } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { LogStream } from "@/components/training/log-stream";
 import { RunMetrics } from "@/components/training/run-metrics";
@@ -18,7 +18,7 @@ import { serverApi } from "@/server/api/rsc";
 import { isTerminal } from "@/server/runner/run-lifecycle";
 import { can } from "@/server/tenancy/permissions";
 import { env } from "@/server/env";
-import { cancelJobAction, deleteRunAction, restoreRunAction } from "../actions";
+import { cancelJobAction, deleteRunAction, rerunJobAction, restoreRunAction } from "../actions";
 import { notFoundOn } from "@/server/api/not-found";
 
 export const metadata = { title: "Training job" };
@@ -37,6 +37,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
       title={`Stop “${run.name}”?`} confirmLabel="Stop job"
       description={run.executor === "external"
         ? "The run ends as Cancelled now; its client learns it at its next heartbeat. Its metrics and artifacts so far are kept."
+        : run.cluster ? `Anvil asks ${run.cluster.name} to stop the job (Ray sends SIGTERM, then SIGKILL after 3 seconds). If the cluster does not stop it within 15 seconds, the run ends as Cancelled and Anvil keeps asking. Its logs, metrics and artifacts so far are kept.`
         : "The job gets SIGTERM, then SIGKILL after 10 seconds if it is still running. Its logs, metrics and artifacts so far are kept."}>
       <Square className="size-4" aria-hidden />{stopping ? "Stopping…" : "Stop"}
     </ConfirmSubmit>
@@ -50,18 +51,33 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
   ) : null;
   // A run logged from the user's own code (SDK, MLflow client) has no command, attempts or exit code here.
   const external = run.executor === "external";
+  const mayRun = !external && can(me.role, "run:create");
+  const again = mayRun ? (
+    <>
+      {!active ? <form action={rerunJobAction.bind(null, org, run.id)}><Button type="submit" variant="outline"><Play className="size-4" aria-hidden />Re-run</Button></form> : null}
+      <Button asChild variant="outline"><Link href={`/${org}/training/new?from=${run.id}`}><Copy className="size-4" aria-hidden />Clone</Link></Button>
+    </>
+  ) : null;
+  const checkpoints = run.artifacts.filter((a) => a.path.startsWith("checkpoints/"));
+  const dist = run.distributed as { workers: number; gpusPerWorker: number; cpusPerWorker: number; memoryGbPerWorker: number } | null;
   const facts: Array<[string, string]> = external ? [
     ["Source", "logged from a client (SDK or MLflow)"], ["Last heartbeat", formatDateTime(run.heartbeatAt)],
     ["Started", formatDateTime(run.startedAt)], ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())],
     ["Project", run.project?.name ?? "—"],
   ] : [
-    ["Template", run.template ?? "custom command"], ["Executor", run.executor],
+    ["Template", run.template ?? "custom command"],
+    ["Runs on", run.cluster ? `${run.cluster.name} (${run.cluster.kind === "ray" ? "Ray" : "KubeRay"})` : run.executor === "local" ? "this machine" : run.executor],
     ["Attempt", `${run.attempt} of up to ${run.maxRetries + 1}${run.retryOnFailure ? " (retried on failure)" : ""}`],
     ["Submitted", formatDateTime(run.createdAt)], ["Started", formatDateTime(run.startedAt)],
     ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())],
     ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
     ["Project", run.project?.name ?? "—"],
   ];
+  if (!external && run.remoteId) facts.push([run.cluster?.kind === "kuberay" ? "Ray job id (RayJob)" : run.cluster ? "Ray submission id" : "Remote id", run.remoteId]);
+  if (dist) facts.push(["Distributed", `${dist.workers} worker${dist.workers === 1 ? "" : "s"} × ${dist.gpusPerWorker} GPU, ${dist.cpusPerWorker} CPU, ${dist.memoryGbPerWorker} GiB`]);
+  if (run.pip.length > 0) facts.push(["pip", run.pip.join(" ")]);
+  if (run.remoteState === "ORPHANED") facts.push(["Remote job", "still stopping: Anvil keeps asking the cluster"]);
+  if (run.resumeFrom) facts.push(["Resumed from", run.resumeFrom.path]);
   if (run.cancelledBy) facts.push(["Stopped by", `${run.cancelledBy}${run.exitSignal ? ` (${run.exitSignal})` : ""}`]);
   if (run.status === "QUEUED" && run.attempt > 1 && run.nextCheckAt) facts.push(["Next attempt", formatDateTime(run.nextCheckAt)]);
   return (
@@ -71,7 +87,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
         eyebrow={<Link href={`/${org}/training`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Training</Link>}
         title={<span className="flex flex-wrap items-center gap-3">{run.name}<StatusBadge status={run.status} data-testid="run-status" /></span>}
         description={run.statusMessage ?? undefined}
-        actions={stop ?? remove}
+        actions={<div className="flex flex-wrap gap-2">{again}{stop ?? remove}</div>}
       />
       {run.deletedAt ? (
         <Alert variant="warning" className="flex flex-wrap items-center justify-between gap-3" data-testid="run-deleted">
@@ -101,6 +117,24 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
         <CardHeader><CardTitle className="text-base">Logs</CardTitle></CardHeader>
         <CardContent><LogStream org={org} runId={run.id} active={active} /></CardContent>
       </Card>
+      {checkpoints.length > 0 ? (
+        <Card>
+          <CardHeader><CardTitle className="text-base">Checkpoints</CardTitle></CardHeader>
+          <CardContent>
+            <ul className="flex flex-col divide-y text-sm" data-testid="checkpoints">
+              {checkpoints.map((c) => (
+                <li key={c.path} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <span className="font-mono text-xs">{c.path}</span>
+                  <span className="flex items-center gap-3 text-xs text-muted-foreground">
+                    {formatDateTime(c.createdAt)}
+                    {mayRun ? <Button asChild size="sm" variant="outline"><Link href={`/${org}/training/new?from=${run.id}&resume=${encodeURIComponent(c.path)}`}><History className="size-4" aria-hidden />Resume from here</Link></Button> : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader><CardTitle className="text-base">Artifacts</CardTitle></CardHeader>

@@ -1,5 +1,5 @@
 import { readJson, restRoute } from "@/server/api/rest/handler";
-import { requirePermission } from "@/server/api/rest/principal";
+import { refuseRunToken, requirePermission } from "@/server/api/rest/principal";
 import { ForbiddenError, ValidationError } from "@/server/errors";
 import { idSchema } from "@/server/tenancy/validation";
 import { parseJobRequest } from "@/server/training/job-request";
@@ -8,6 +8,7 @@ import { submitJob } from "@/server/training/jobs";
 
 /** Training jobs, newest first: ?status=RUNNING,QUEUED &project= &cluster= &limit= &before=<id>. */
 export const GET = restRoute(async ({ req, db, principal }) => {
+  refuseRunToken(principal);
   requirePermission(principal, "run:read");
   const url = new URL(req.url);
   const limit = Number(url.searchParams.get("limit") ?? 50);
