@@ -151,8 +151,8 @@ export function gradientStep(model, grads, lr) {
  * Full-batch gradient descent, one epoch per iteration. Yields metrics measured after
  * each update, so train and validation numbers describe the same weights.
  */
-export function* gradientDescent(model, train, val, { epochs, lr }) {
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+export function* gradientDescent(model, train, val, { epochs, lr }, startEpoch = 1) {
+  for (let epoch = startEpoch; epoch <= epochs; epoch++) {
     gradientStep(model, lossAndGradients(model, train.X, train.y).grads, lr);
     yield { epoch, train: evaluate(model, train.X, train.y), val: evaluate(model, val.X, val.y) };
   }

@@ -2,7 +2,7 @@
 // strings, as typed into a form), checked strictly so a typo fails the run at once
 // instead of silently training with a default.
 
-export const DEFAULTS = { epochs: 40, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: 150 };
+export const DEFAULTS = { epochs: 40, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: 150, checkpoint_every: 10 };
 
 const RULES = {
   epochs: [(v) => Number.isSafeInteger(v) && v > 0, "a positive integer"],
@@ -11,6 +11,7 @@ const RULES = {
   seed: [(v) => Number.isSafeInteger(v) && v >= 0, "an integer >= 0"],
   // setTimeout cannot wait longer than ~24.8 days; a pause over a minute is surely a slip.
   epoch_delay_ms: [(v) => v >= 0 && v <= 60_000, "a number from 0 to 60000"],
+  checkpoint_every: [(v) => Number.isSafeInteger(v) && v >= 0, "an integer >= 0 (0 = no checkpoints)"],
 };
 
 export class ParamError extends Error {}

@@ -9,6 +9,7 @@ import { ParamError, parseParams } from "./params.mjs";
 
 const VAL_FRACTION = 0.2;
 const MODEL_ARTIFACT = "model/model.json";
+const CHECKPOINT_FORMAT = "anvil-example/iris-checkpoint@1";
 
 async function main() {
   const started = Date.now();
@@ -37,16 +38,33 @@ async function main() {
   let stopSignal = null;
   for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => (stopSignal = signal));
 
+  // Resuming: the platform copied the chosen checkpoint into this run (ANVIL_RESUME_FROM).
+  let startEpoch = 1;
+  const resumeFrom = process.env.ANVIL_RESUME_FROM;
+  if (resumeFrom && run) {
+    const checkpoint = JSON.parse((await run.downloadArtifact(resumeFrom)).toString("utf8"));
+    if (checkpoint.format !== CHECKPOINT_FORMAT) throw new Error(`${resumeFrom} is not an Iris checkpoint (format ${checkpoint.format})`);
+    if (checkpoint.layers.length !== model.layers.length) throw new Error(`${resumeFrom} has ${checkpoint.layers.length} layers; this model has ${model.layers.length} (hidden must match)`);
+    checkpoint.layers.forEach((layer, i) => Object.assign(model.layers[i], { W: layer.weights, b: layer.bias }));
+    startEpoch = checkpoint.epoch + 1;
+    console.log(`resumed from ${resumeFrom}: epoch ${checkpoint.epoch} done, continuing at ${startEpoch}`);
+  }
+
   let last;
-  for (last of gradientDescent(model, train, val, params)) {
+  for (last of gradientDescent(model, train, val, params, startEpoch)) {
     const { epoch, train: t, val: v } = last;
     run?.log({ "train/loss": t.loss, "train/accuracy": t.accuracy, "val/loss": v.loss, "val/accuracy": v.accuracy }, epoch);
     console.log(`epoch ${epoch}/${params.epochs} loss=${t.loss.toFixed(4)} val_acc=${v.accuracy.toFixed(3)}`);
+    if (run && params.checkpoint_every > 0 && epoch % params.checkpoint_every === 0 && epoch < params.epochs) {
+      const checkpoint = { format: CHECKPOINT_FORMAT, epoch, layers: model.layers.map(({ W, b }) => ({ weights: W, bias: b })), params };
+      await run.uploadArtifact(`checkpoints/epoch-${String(epoch).padStart(4, "0")}.json`, JSON.stringify(checkpoint), "application/json");
+    }
     // Only there so a person watching the run sees its chart grow; it is not training.
     if (params.epoch_delay_ms > 0) await sleep(params.epoch_delay_ms);
     if (stopSignal) break;
   }
 
+  if (!last) throw new Error(`nothing to train: the checkpoint is at epoch ${startEpoch - 1} of ${params.epochs}`);
   if (stopSignal) {
     console.log(`stopped by ${stopSignal} after epoch ${last.epoch}`);
     await run?.finish();

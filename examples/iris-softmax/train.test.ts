@@ -76,7 +76,7 @@ describe("as an Anvil job", () => {
 
     const body = (suffix: string) => anvil.requests.find((req) => req.path.endsWith(suffix))!;
     // Given values go back exactly as given; defaults fill the rest.
-    expect(body("/params").json.params).toEqual({ epochs: 30, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: "0" });
+    expect(body("/params").json.params).toEqual({ epochs: 30, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: "0", checkpoint_every: 10 });
     expect(body("/tags").json.tags).toEqual({ dataset: "iris", model: "softmax" });
 
     const points = anvil.points();
@@ -109,7 +109,7 @@ describe("as an Anvil job", () => {
 
   it("on SIGTERM sends what it logged, then dies of the signal", async () => {
     let killed = false;
-    const r = await runScript(jobEnv('{"epoch_delay_ms":100}'), (out, kill) => {
+    const r = await runScript(jobEnv('{"epoch_delay_ms":100,"checkpoint_every":0}'), (out, kill) => {
       // Once only: like Ctrl-C, a second signal kills at once, by design.
       if (!killed && out.includes("epoch 3/40")) {
         killed = true;
@@ -122,6 +122,26 @@ describe("as an Anvil job", () => {
     expect(stoppedAt).toBeLessThan(40);
     expect(anvil.points()).toHaveLength(stoppedAt * 4);
     expect(anvil.requests.some((req) => req.path.includes("/artifacts/"))).toBe(false);
+  });
+
+  it("checkpoints every N epochs, and a job resumed from one continues at the next epoch with its weights", async () => {
+    const first = await runScript(jobEnv('{"epoch_delay_ms":0,"epochs":30,"checkpoint_every":10}'));
+    expect(first.code).toBe(0);
+    const uploads = anvil.requests.filter((r) => r.method === "PUT" && r.path.includes("/artifacts/checkpoints/"));
+    expect(uploads.map((r) => r.path.split("/artifacts/")[1])).toEqual(["checkpoints/epoch-0010.json", "checkpoints/epoch-0020.json"]);
+    const checkpoint = JSON.parse(uploads[1].body.toString());
+    expect(checkpoint).toMatchObject({ format: "anvil-example/iris-checkpoint@1", epoch: 20 });
+    const fromScratch = anvil.points().filter((p) => p.key === "train/loss");
+
+    anvil.requests.length = 0;
+    anvil.respond((req) => (req.method === "GET" && req.path.endsWith("/artifacts/resume/epoch-0020.json") ? { status: 200, body: checkpoint } : undefined));
+    const resumed = await runScript({ ...jobEnv('{"epoch_delay_ms":0,"epochs":30,"checkpoint_every":10}'), ANVIL_RESUME_FROM: "resume/epoch-0020.json" });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.stdout).toContain("resumed from resume/epoch-0020.json: epoch 20 done, continuing at 21");
+    const losses = anvil.points().filter((p) => p.key === "train/loss");
+    expect(losses.map((p) => p.step)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+    // Same weights, same data, same steps: the resumed run ends exactly where the uninterrupted one did.
+    expect(losses.at(-1)!.value).toBeCloseTo(fromScratch.at(-1)!.value as number, 12);
   });
 
   it("fails the job with the server's message when Anvil refuses the params", async () => {

@@ -114,6 +114,16 @@ export class AnvilRun {
     });
   }
 
+  /** An artifact of this run, as a Buffer (e.g. the checkpoint a resumed job starts from). */
+  async downloadArtifact(path) {
+    const res = await fetch(this._base + artifactPath(path), { headers: { authorization: `Bearer ${this._token}` } });
+    if (!res.ok) {
+      const { code, message } = parseError(await res.text(), res.statusText);
+      throw new AnvilError(`Anvil GET artifact ${path} failed (${res.status} ${code}): ${message}`, { status: res.status, code });
+    }
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** Upload a local file as a stream, so large checkpoints never sit in memory. */
   async uploadFile(path, localFile, contentType = "application/octet-stream") {
     const { size } = await stat(localFile);

@@ -42,7 +42,7 @@ export const JOB_TEMPLATES: readonly JobTemplate[] = [
     name: "Iris classifier — softmax regression",
     description: "Multinomial logistic regression on the Iris dataset (150 rows, shipped in examples/). Logs loss and accuracy each epoch, saves checkpoints and uploads the model.",
     framework: NODE, runsOn: "anywhere",
-    hyperparameters: { epochs: 40, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: 150 },
+    hyperparameters: { epochs: 40, lr: 0.5, hidden: 0, seed: 42, epoch_delay_ms: 150, checkpoint_every: 10 },
     command: () => "node examples/iris-softmax/train.mjs",
   },
   {
@@ -50,7 +50,7 @@ export const JOB_TEMPLATES: readonly JobTemplate[] = [
     name: "Iris classifier — small MLP",
     description: "The same job with one hidden layer of 16 units: a slower, non-linear baseline to compare against.",
     framework: NODE, runsOn: "anywhere",
-    hyperparameters: { epochs: 60, lr: 0.3, hidden: 16, seed: 42, epoch_delay_ms: 100 },
+    hyperparameters: { epochs: 60, lr: 0.3, hidden: 16, seed: 42, epoch_delay_ms: 100, checkpoint_every: 20 },
     command: () => "node examples/iris-softmax/train.mjs",
   },
   {
