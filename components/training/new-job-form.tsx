@@ -53,11 +53,10 @@ export function NewJobForm({ org, templates, projects, clusters, canRunCommands,
   return (
     <form action={action} className="flex flex-col gap-6">
       <FormError state={state} />
+      {prefill.resume ? <><input type="hidden" name="resumeRunId" value={prefill.resume.runId} /><input type="hidden" name="resumePath" value={prefill.resume.path} /></> : null}
       {prefill.resume ? (
         <Alert>
-          <AlertDescription>Resumes from the checkpoint <span className="font-mono">{prefill.resume.path}</span>: it is copied into the new job, which finds it through <span className="font-mono">ANVIL_RESUME_FROM</span>.</AlertDescription>
-          <input type="hidden" name="resumeRunId" value={prefill.resume.runId} />
-          <input type="hidden" name="resumePath" value={prefill.resume.path} />
+          <AlertDescription><p>Resumes from the checkpoint <span className="font-mono">{prefill.resume.path}</span>: it is copied into the new job, which finds it through <span className="font-mono">ANVIL_RESUME_FROM</span>.</p></AlertDescription>
         </Alert>
       ) : null}
       <Card>
