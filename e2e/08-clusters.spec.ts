@@ -1,3 +1,4 @@
+import net from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { FakeKube } from "../tests/fakes/fake-kube";
 import { FakeRay } from "../tests/fakes/fake-ray";
@@ -10,6 +11,16 @@ import { ADMIN, SCREENS_DIR, signIn } from "./fixtures";
  */
 
 const JOB_URL = /\/training\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A port nothing listens on (just released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 async function register(page: Page, org: string, fill: () => Promise<void>) {
   await page.goto(`/${org}/clusters`);
@@ -76,9 +87,19 @@ test("a Ray cluster: register it, run the Iris example on it, follow it, resume 
     await page.getByRole("button", { name: "Stop job" }).click();
     await expect(page.getByTestId("run-status")).toHaveText("Cancelled", { timeout: 15_000 });
 
+    // A cluster that does not answer says so, on the list and its page.
     await page.goto(`/${org}/clusters`);
-    await expect(page.getByRole("link", { name })).toBeVisible();
-    await page.getByRole("link", { name }).click();
+    await page.locator("#cluster-name").fill(`${name}-gone`);
+    const closed = await freePort();
+    await page.locator("#address").fill(`http://127.0.0.1:${closed}`);
+    await page.getByRole("button", { name: "Register cluster" }).click();
+    await page.waitForURL(new RegExp(`/${org}/clusters/[0-9a-f-]{36}$`));
+    await expect(page.locator("[data-health]").first()).toHaveText("Not answering");
+    await expect(page.getByRole("alert").filter({ hasText: "Last error" })).toContainText(`cannot reach Ray at http://127.0.0.1:${closed} (ECONNREFUSED)`);
+    await page.goto(`/${org}/clusters`);
+    await page.screenshot({ path: `${SCREENS_DIR}/08-clusters-page.png`, fullPage: true });
+    await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+    await page.getByRole("link", { name, exact: true }).click();
     await expect(page.getByRole("cell", { name: /iris-softmax/ })).toHaveCount(3);
     await page.screenshot({ path: `${SCREENS_DIR}/08-cluster-with-jobs.png`, fullPage: true });
   } finally {

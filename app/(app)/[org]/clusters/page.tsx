@@ -6,7 +6,6 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatDateTime } from "@/lib/format-time";
 import { serverApi } from "@/server/api/rsc";
 import { can } from "@/server/tenancy/permissions";
 
@@ -28,7 +27,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <Table stackOnPhone>
-            <TableHeader><TableRow><TableHead>Name</TableHead><TableHead>Kind</TableHead><TableHead>Address</TableHead><TableHead>Health</TableHead><TableHead>Ray</TableHead><TableHead className="text-right">Active jobs</TableHead><TableHead>Checked</TableHead></TableRow></TableHeader>
+            <TableHeader><TableRow><TableHead>Name</TableHead><TableHead>Kind</TableHead><TableHead>Address</TableHead><TableHead>Health</TableHead><TableHead>Ray</TableHead><TableHead className="text-right">Active jobs</TableHead></TableRow></TableHeader>
             <TableBody>
               {clusters.map((c) => (
                 <TableRow key={c.id}>
@@ -38,7 +37,6 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
                   <TableCell><HealthBadge health={c.health} />{c.lastError ? <p className="mt-1 max-w-72 truncate text-xs text-destructive" title={c.lastError}>{c.lastError}</p> : null}</TableCell>
                   <TableCell className="font-mono text-xs">{c.rayVersion ?? "—"}</TableCell>
                   <TableCell className="text-right tabular-nums">{c.activeJobs}</TableCell>
-                  <TableCell className="text-xs text-muted-foreground">{c.checkedAt ? formatDateTime(c.checkedAt) : "never"}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
