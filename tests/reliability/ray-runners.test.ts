@@ -11,6 +11,7 @@ import { systemActor } from "@/server/tenancy/actor";
 import { getMemberOrg } from "@/server/tenancy/organizations";
 import { submitJob } from "@/server/training/jobs";
 import { submitJobSchema } from "@/server/training/job-input";
+import { waitFor } from "../helpers/wait";
 import { callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
 import { FakeRay } from "../fakes/fake-ray";
 
@@ -38,15 +39,6 @@ function startWorker(dataDir: string, fault?: { point: FaultPoint; marker: strin
   return child;
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function orgWithCluster() {
   const t = await createOrgWithAdmin();

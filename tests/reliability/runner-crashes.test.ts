@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
 import { auditLog, lifecycleTransitions, runLogs, runs } from "@/server/db/schema";
 import type { FaultPoint } from "@/server/runner/runner";
+import { waitFor } from "../helpers/wait";
 import { callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
 
 /**
@@ -39,15 +40,6 @@ function startWorker(dataDir: string, fault?: { point: FaultPoint; action: "kill
   return { child, owner };
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const runRow = async (id: string) => (await (await getDb()).select().from(runs).where(eq(runs.id, id)))[0];
 const ended = (id: string) => waitFor(async () => { const r = await runRow(id); return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(r.status) ? r : undefined; }, 45_000, "the end of the run");
