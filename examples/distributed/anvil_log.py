@@ -66,7 +66,7 @@ def _value(v: float):
     return v
 
 
-def _request(method: str, path: str, data=None, content_type="application/json", attempts=3):
+def _request(method: str, path: str, data=None, content_type="application/json", attempts=3, timeout=60):
     """One call to the run's REST API, retrying connection errors, 429 and 5xx briefly."""
     headers = {"Authorization": f"Bearer {_TOKEN}"}
     if data is not None:
@@ -74,7 +74,7 @@ def _request(method: str, path: str, data=None, content_type="application/json",
     for attempt in range(attempts):
         req = urllib.request.Request(f"{_URL}/api/v1/runs/{_RUN_ID}{path}", data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=60) as res:
+            with urllib.request.urlopen(req, timeout=timeout) as res:
                 return res.read()
         except urllib.error.HTTPError as err:
             if (err.code != 429 and err.code < 500) or attempt == attempts - 1:
@@ -82,7 +82,7 @@ def _request(method: str, path: str, data=None, content_type="application/json",
         except (urllib.error.URLError, OSError):
             if attempt == attempts - 1:
                 raise
-        time.sleep(2 ** attempt)
+        time.sleep(0.5 * 2 ** attempt)  # short: a training step is waiting
 
 
 def log(metrics: dict, step: int) -> None:
@@ -102,7 +102,7 @@ def log(metrics: dict, step: int) -> None:
     if not enabled():
         return
     try:
-        _request("POST", "/metrics", json.dumps({"metrics": points}).encode())
+        _request("POST", "/metrics", json.dumps({"metrics": points}).encode(), timeout=15)
     except Exception as err:  # never let monitoring stop training
         print(f"anvil: warning: could not log metrics at step {step}: {err}", flush=True)
 

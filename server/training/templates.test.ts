@@ -64,6 +64,14 @@ describe("job templates", () => {
     expect(m.spec).not.toHaveProperty("entrypointMemory");
   });
 
+  it("the Python scripts behind the cluster templates parse (python3's own parser)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const fs = await import("node:fs");
+    const files = fs.readdirSync("examples/distributed").filter((f) => f.endsWith(".py")).map((f) => `examples/distributed/${f}`);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    execFileSync("python3", ["-c", "import ast,sys\nfor f in sys.argv[1:]: ast.parse(open(f).read(), f)", ...files]);
+  });
+
   it("every template names a script that exists", async () => {
     const fs = await import("node:fs");
     for (const t of JOB_TEMPLATES) {
