@@ -37,6 +37,11 @@ const schema = z.object({
   ANVIL_INIT_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(200).optional(),
   ANVIL_INIT_ADMIN_NAME: z.string().trim().min(1).max(100).optional(),
   ANVIL_INIT_API_KEY: z.string().regex(/^anv_[A-Za-z0-9_-]{32,200}$/, "must be an Anvil key: 'anv_' then at least 32 of A-Z a-z 0-9 _ - (e.g. anv_$(openssl rand -hex 24))").optional(),
+  /**
+   * Namespaces where organizations may register KubeRay clusters with Anvil's own (in-cluster)
+   * service account, comma-separated; unset ⇒ in-cluster registration is refused.
+   */
+  ANVIL_KUBERAY_IN_CLUSTER_NAMESPACES: z.string().optional(),
   /** Extra variable names a local job may inherit from the app (comma-separated), e.g. HF_HOME. */
   ANVIL_JOB_ENV_ALLOW: z.string().optional(),
   /** Directories a sandboxed local job may write besides its workspace (comma-separated absolute paths). */

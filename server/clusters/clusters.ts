@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { clusters, runs } from "@/server/db/schema";
 import { seal } from "@/server/auth/secret-box";
+import { env } from "@/server/env";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import { RemoteCallError } from "@/server/executors/types";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
@@ -43,6 +44,16 @@ function clusterValues(input: RegisterClusterInput): Pick<Cluster, "kind" | "add
   if (input.kind === "ray") {
     const creds: ClusterCredentials = { token: input.token || undefined, proxyAuthHeader: input.proxyAuthHeader || undefined };
     return { kind: "ray", address: input.address, namespace: null, rayImage: null, credentials: creds.token ? seal(JSON.stringify(creds)) : null };
+  }
+  if (input.inCluster) {
+    // Anvil's own service account is the installation's, not an organization's: its operator
+    // says in which namespaces organizations may use it.
+    const allowed = (env.ANVIL_KUBERAY_IN_CLUSTER_NAMESPACES ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+    if (!allowed.includes(input.namespace)) {
+      throw new ValidationError(allowed.length === 0
+        ? "In-cluster credentials are off on this installation (its operator sets ANVIL_KUBERAY_IN_CLUSTER_NAMESPACES); use a kubeconfig or a token"
+        : `In-cluster credentials may be used in these namespaces only: ${allowed.join(", ")}`);
+    }
   }
   if (input.inCluster) return { kind: "kuberay", address: "in-cluster", namespace: input.namespace, rayImage: input.rayImage, credentials: null };
   if (input.kubeconfig?.trim()) {
@@ -113,9 +124,10 @@ export async function deleteCluster(db: Db, org: { id: string }, actor: Actor, i
   await db.transaction(async (tx) => {
     const [row] = await tx.select().from(clusters).where(and(eq(clusters.id, id), eq(clusters.orgId, org.id))).for("update");
     if (!row) throw new NotFoundError("Cluster");
-    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(runs)
-      .where(and(eq(runs.clusterId, id), sql`${runs.status} in ${runLifecycle.active}`));
+    const [{ n, orphaned }] = await tx.select({ n: sql<number>`count(*) filter (where ${runs.status} in ${runLifecycle.active})::int`, orphaned: sql<number>`count(*) filter (where ${runs.remoteState} = 'ORPHANED')::int` })
+      .from(runs).where(eq(runs.clusterId, id));
     if (n > 0) throw new ConflictError(`${n} job${n === 1 ? " is" : "s are"} still queued or running on "${row.name}"; stop them first`);
+    if (orphaned > 0) throw new ConflictError(`${orphaned} cancelled job${orphaned === 1 ? " has" : "s have"} not stopped on "${row.name}" yet; Anvil is still asking the cluster to stop ${orphaned === 1 ? "it" : "them"}`);
     await tx.delete(clusters).where(eq(clusters.id, id));
     await recordAudit(tx, { orgId: org.id, actor, action: "cluster.delete", targetType: "cluster", targetId: id, details: { name: row.name } });
   });

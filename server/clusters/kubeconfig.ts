@@ -1,14 +1,18 @@
 import fs from "node:fs";
 import { parse } from "yaml";
+import { z } from "zod";
 import { ValidationError } from "@/server/errors";
 import type { KubeConnection } from "@/server/executors/kuberay/kube-client";
+import { notLinkLocal } from "./cluster-input";
 
-interface Kubeconfig {
-  "current-context"?: string;
-  contexts?: Array<{ name: string; context?: { cluster?: string; user?: string; namespace?: string } }>;
-  clusters?: Array<{ name: string; cluster?: { server?: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean } }>;
-  users?: Array<{ name: string; user?: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string; exec?: unknown } }>;
-}
+const str = z.string().optional();
+/** The parts of a kubeconfig Anvil reads; anything else in it is ignored. */
+const kubeconfigSchema = z.object({
+  "current-context": str,
+  contexts: z.array(z.object({ name: z.string(), context: z.object({ cluster: str, user: str, namespace: str }).optional() })).optional(),
+  clusters: z.array(z.object({ name: z.string(), cluster: z.object({ server: str, "certificate-authority-data": str, "insecure-skip-tls-verify": z.boolean().optional() }).optional() })).optional(),
+  users: z.array(z.object({ name: z.string(), user: z.object({ token: str, "client-certificate-data": str, "client-key-data": str, exec: z.unknown().optional() }).nullable().optional() })).optional(),
+});
 
 const b64 = (v: string | undefined) => (v ? Buffer.from(v, "base64").toString("utf8") : undefined);
 
@@ -17,18 +21,25 @@ const b64 = (v: string | undefined) => (v ? Buffer.from(v, "base64").toString("u
  * (`*-data`) and tokens; `exec` plugins and file paths refer to the uploader's machine.
  */
 export function connectionFromKubeconfig(text: string): Omit<KubeConnection, "namespace"> & { namespace?: string } {
-  let config: Kubeconfig;
+  let raw: unknown;
   try {
-    config = parse(text) as Kubeconfig;
+    raw = parse(text);
   } catch (err) {
     throw new ValidationError(`The kubeconfig is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }
-  if (!config || typeof config !== "object") throw new ValidationError("The kubeconfig is empty");
+  if (!raw || typeof raw !== "object") throw new ValidationError("The kubeconfig is empty");
+  const parsed = kubeconfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`The kubeconfig's ${issue.path.join(".")} is not what kubectl writes (${issue.message})`);
+  }
+  const config = parsed.data;
   const ctxName = config["current-context"] ?? config.contexts?.[0]?.name;
   const ctx = config.contexts?.find((c) => c.name === ctxName)?.context;
   if (!ctx) throw new ValidationError(`The kubeconfig has no context "${ctxName ?? ""}"`);
   const cluster = config.clusters?.find((c) => c.name === ctx.cluster)?.cluster;
   if (!cluster?.server) throw new ValidationError(`The kubeconfig's cluster "${ctx.cluster ?? ""}" has no server`);
+  if (!/^https?:\/\/[^\s/]+/.test(cluster.server) || !notLinkLocal(cluster.server)) throw new ValidationError(`The kubeconfig's server "${cluster.server.slice(0, 100)}" is not an http(s) address of an API server`);
   const user = config.users?.find((u) => u.name === ctx.user)?.user ?? {};
   if (user.exec && !user.token) throw new ValidationError("The kubeconfig's user signs in with an exec plugin, which runs on your machine only; use a service-account token");
   return {

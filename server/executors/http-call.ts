@@ -33,7 +33,10 @@ export function parseJsonReply<T>(system: string, url: string, reply: HttpReply)
   try {
     return JSON.parse(reply.text) as T;
   } catch {
-    throw new RemoteCallError("protocol", `${system} at ${origin(url)} answered ${reply.status} with something that is not JSON: ${snippet(reply.text)}`);
+    // Only its type and size: a registered address could point at any internal service, and
+    // its content must not come back through the cluster's error message.
+    const kind = reply.contentType.split(";")[0] || "no content type";
+    throw new RemoteCallError("protocol", `${system} at ${origin(url)} answered ${reply.status} with something that is not JSON (${kind}, ${Buffer.byteLength(reply.text)} bytes): is this address really ${system}?`);
   }
 }
 

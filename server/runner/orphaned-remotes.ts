@@ -20,23 +20,25 @@ export async function retryOrphanedStops(db: Db, opts: RunnerOptions): Promise<v
     update ${runs} set next_check_at = now() + make_interval(secs => ${ORPHAN_RETRY_SECONDS})
     where id in (select id from ${runs} where remote_state = 'ORPHANED' and next_check_at <= now() limit 10 for update skip locked)
     returning id, org_id, cluster_id, executor, remote_id`) as unknown as Array<{ id: string; org_id: string; cluster_id: string | null; executor: string; remote_id: string }>;
-  for (const row of due) {
+  // At once, each bounded: one silent cluster must not hold up the runner's pass.
+  await Promise.all(due.map(async (row) => {
     const executor = row.cluster_id
       ? (await loadClusterExecutor(db, row.org_id, row.cluster_id, opts.installId).catch(() => null))?.executor
       : opts.executors[row.executor];
-    const signal = AbortSignal.timeout(opts.callTimeoutMs);
+    if (!executor) return; // cannot ask now (credentials unreadable, executor not on this runner): later
+    const signal = AbortSignal.timeout(Math.min(opts.callTimeoutMs, 10_000));
     try {
-      const status = executor ? await executor.status(row.remote_id, { signal }) : { state: "LOST" as const };
+      const status = await executor.status(row.remote_id, { signal });
       if (TERMINAL_REMOTE_STATES.has(status.state)) {
         await db.update(runs).set({ remoteState: "STOPPED", nextCheckAt: null }).where(and(eq(runs.id, row.id), eq(runs.remoteState, "ORPHANED")));
         log.info("runner: an orphaned job has ended", { runId: row.id, remoteId: row.remote_id, state: status.state });
       } else {
-        await executor!.stop(row.remote_id, { signal });
+        await executor.stop(row.remote_id, { signal });
       }
     } catch (err) {
       log.warn("runner: asking an orphaned job to stop failed; will ask again", { runId: row.id, err: (err as Error).message });
     }
-  }
+  }));
 }
 
 /**

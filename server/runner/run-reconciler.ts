@@ -5,6 +5,7 @@ import { RemoteCallError, TERMINAL_REMOTE_STATES, type CallOptions, type Executo
 import { loadClusterExecutor, recordClusterContact } from "@/server/clusters/cluster-executors";
 import { log } from "@/server/log";
 import { systemActor } from "@/server/tenancy/actor";
+import { hasArtifact } from "@/server/tracking/artifacts";
 import { appendRunLog } from "@/server/tracking/logs";
 import { issueRunToken } from "@/server/tracking/run-tokens";
 import { purgeDeleted } from "@/server/tracking/retention";
@@ -14,6 +15,7 @@ import { runLifecycle, type RunStatus } from "./run-lifecycle";
 import type { Controller, RunnerOptions } from "./controller";
 import { reconcileExternalRun } from "./external-run-step";
 import { jobSpecFor } from "./run-job-spec";
+import { executorStart, finalStatus } from "./run-outcome";
 import { retryOrphanedStops, stopOrphans } from "./orphaned-remotes";
 
 type Run = typeof runs.$inferSelect;
@@ -105,6 +107,13 @@ class RunStep {
     const where = this.cluster ? `Cluster "${this.cluster.name}"` : "The executor";
     if (this.cluster) await recordClusterContact(this.db, this.cluster.id, err.message);
     if (this.run.desiredState === "CANCEL" && (await this.abandonStop(`${where} did not answer the stop: ${err.message}`))) return;
+    // Refused before the job was submitted (bad spec, credentials, no RayJob resource): this
+    // attempt cannot start, so it fails saying why. Once submitted, the job may well be running:
+    // keep looking, with the reason shown, until the cluster answers again.
+    if ((err.kind === "rejected" || err.kind === "auth") && this.run.remoteState === "NONE" && this.run.status === "STARTING") {
+      await this.move("FAILED", `${where} refused the job`, { statusMessage: `${where} refused the job: ${err.message}` });
+      return;
+    }
     const delay = err.kind === "auth" || err.kind === "rejected" ? 30_000 : Math.max(this.opts.pollMs, 5_000);
     await this.release(delay, { statusMessage: `${where}: ${err.message}. Trying again in ${delay / 1000} s.` });
   }
@@ -127,6 +136,10 @@ class RunStep {
     if (run.status === "QUEUED") {
       if (run.desiredState === "CANCEL") return void (await this.move("CANCELLED", "cancelled before it started", { statusMessage: "Cancelled" }));
       if (!executor) return void (await this.move("FAILED", this.missing, { statusMessage: `Cannot start: ${this.missing}` }));
+      const resume = (run.executorSpec as { env?: Record<string, string> }).env?.ANVIL_RESUME_FROM;
+      if (resume && !(await hasArtifact(this.db, run, resume))) {
+        return void (await this.move("FAILED", "checkpoint missing", { statusMessage: `Cannot start: its checkpoint was never copied into it (${resume}); resume again` }));
+      }
       if (!(await this.enterStarting(executor))) return;
       await this.opts.faultPoint?.("run:after-intent");
     }
@@ -150,7 +163,12 @@ class RunStep {
     }
 
     const ended = TERMINAL_REMOTE_STATES.has(status.state);
-    const logs = await this.pullLogs(executor, ended ? LOG_READS_TO_DRAIN : LOG_READS_WHILE_RUNNING);
+    const logs = await this.pullLogs(executor, ended ? LOG_READS_TO_DRAIN : LOG_READS_WHILE_RUNNING).catch(async (err: unknown) => {
+      // A finished job whose output is gone (its node or Ray cluster went with it) still ends.
+      if (!ended || !(err instanceof RemoteCallError)) throw err;
+      await appendRunLog(this.db, run, `\n[anvil] the rest of the output could not be read: ${err.message}\n`);
+      return "drained" as const;
+    });
     if (logs === "fenced") return;
     if (ended && logs === "more") return this.release(0); // not terminal until every byte is in
 
@@ -301,22 +319,4 @@ class RunStep {
       fn({ signal }).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
   }
-}
-
-/** The start time the executor saw, unless the run already has one (a retry keeps the first). */
-function executorStart(status: RemoteStatus): ColumnValues<typeof runs> {
-  return status.startedAt ? { startedAt: sql`coalesce(${runs.startedAt}, ${status.startedAt}::timestamptz)` } : {};
-}
-
-/** A cancel that lost the race to completion still ends CANCELLED, noting how the job really ended. */
-function finalStatus(desired: "RUN" | "CANCEL", status: RemoteStatus, note: string | null): [RunStatus, string] {
-  const how = status.state === "SUCCEEDED" ? "exited with code 0"
-    : status.state === "FAILED" ? (status.message ?? `exited with code ${status.exitCode}`)
-    : status.state === "STOPPED" ? "stopped"
-    : `lost: ${status.message ?? "the executor no longer knows this job"}`;
-  if (desired === "CANCEL") return ["CANCELLED", status.state === "STOPPED" ? "Cancelled" : `Cancelled (the job had ${how})`];
-  if (status.state === "SUCCEEDED") return ["SUCCEEDED", "Succeeded"];
-  if (status.state === "STOPPED") return ["FAILED", "Stopped outside Anvil"];
-  const text = how.charAt(0).toUpperCase() + how.slice(1);
-  return ["FAILED", note ? `${text}; ${note}` : text];
 }

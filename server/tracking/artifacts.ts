@@ -65,6 +65,11 @@ export async function uploadArtifact(db: Db, store: ObjectStore, run: { id: stri
   }
 }
 
+export async function hasArtifact(db: DbOrTx, run: { id: string; orgId: string }, path: string): Promise<boolean> {
+  const [row] = await db.select({ path: artifacts.path }).from(artifacts).where(and(eq(artifacts.orgId, run.orgId), eq(artifacts.runId, run.id), eq(artifacts.path, path)));
+  return Boolean(row);
+}
+
 export async function listArtifacts(db: DbOrTx, orgId: string, runId: string) {
   return db.select({ path: artifacts.path, size: artifacts.size, sha256: artifacts.sha256, contentType: artifacts.contentType, createdAt: artifacts.createdAt })
     .from(artifacts).where(and(eq(artifacts.orgId, orgId), eq(artifacts.runId, runId))).orderBy(asc(artifacts.path));

@@ -60,8 +60,9 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
         },
         maxRetries: input.maxRetries, retryOnFailure: input.retryOnFailure,
         createdBy: actor.kind === "user" ? actor.userId : null,
-        // A job resuming from a checkpoint waits until the checkpoint is copied into it.
-        ...(input.resumeFrom ? { nextCheckAt: null } : {}),
+        // A job resuming from a checkpoint waits until the checkpoint is copied into it (the copy
+        // makes it due at once); if this request dies first, the runner fails it in a few minutes.
+        ...(input.resumeFrom ? { nextCheckAt: sql`now() + interval '3 minutes'` } : {}),
       },
       actor, reason: "submitted",
       audit: { action: "run.submit", details: { name: input.name, template: template?.id ?? null, cluster: cluster?.name ?? null } },
@@ -92,7 +93,10 @@ async function lockCluster(tx: Db, orgId: string, input: SubmitJobInput) {
  */
 export async function cancelJob(db: Db, org: { id: string }, actor: Actor, runId: string) {
   await db.transaction(async (tx) => {
-    const run = await runLifecycle.requestChange(tx, { id: runId, orgId: org.id }, { desiredState: "CANCEL", cancelledBy: actor.label, cancelRequestedAt: sql`now()` });
+    // Asked again while stopping: nothing changes (the stop deadline runs from the first ask).
+    const [current] = await tx.select({ desiredState: runs.desiredState, status: runs.status }).from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, org.id)));
+    if (current?.desiredState === "CANCEL" && !runLifecycle.isTerminal(current.status as never)) return;
+    const run = await runLifecycle.requestChange(tx, { id: runId, orgId: org.id }, { desiredState: "CANCEL", cancelledBy: actor.label, cancelRequestedAt: sql`coalesce(${runs.cancelRequestedAt}, now())` });
     if (!run) {
       const [exists] = await tx.select({ status: runs.status }).from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, org.id)));
       if (!exists) throw new NotFoundError("Run");

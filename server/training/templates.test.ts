@@ -47,9 +47,12 @@ describe("job templates", () => {
     }
   });
 
-  it("Transformers fine-tune: torchrun over the node's GPUs", () => {
-    expect(raySubmitRequest(specFor("transformers-finetune"), "id", "2.52.0", "anvil").entrypoint)
-      .toBe("torchrun --standalone --nnodes=1 --nproc_per_node=1 examples/distributed/hf_finetune.py");
+  it("Transformers fine-tune: torchrun over the node's GPUs, which the entrypoint itself asks for", () => {
+    const req = raySubmitRequest(specFor("transformers-finetune"), "id", "2.52.0", "anvil");
+    expect(req.entrypoint).toBe("torchrun --standalone --nnodes=1 --nproc_per_node=1 examples/distributed/hf_finetune.py");
+    expect(req.entrypoint_num_gpus).toBe(1);
+    const m = rayJobManifest(specFor("transformers-finetune"), "id", { namespace: "ml", installId: "a", rayImage: "rayproject/ray:2.52.0" });
+    expect(m.spec).toMatchObject({ entrypointNumGpus: 1 });
   });
 
   it("a GPU job without workers asks Ray for GPUs and the accelerator type", () => {

@@ -16,7 +16,7 @@ export interface FakeKubeOptions { token?: string; clusterStartMs?: number; ray?
 
 interface RayJob {
   apiVersion: string; kind: string;
-  metadata: { name: string; namespace: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; creationTimestamp: string; resourceVersion: string };
+  metadata: { name: string; namespace: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; creationTimestamp: string; resourceVersion: string; deletionTimestamp?: string };
   spec: Record<string, unknown> & { entrypoint?: string; jobId?: string; runtimeEnvYAML?: string; suspend?: boolean };
   status?: Record<string, unknown> & { jobDeploymentStatus?: string; jobStatus?: string; jobId?: string; rayClusterName?: string };
 }
@@ -59,6 +59,16 @@ export class FakeKube {
     for (const job of this.rayJobs.values()) {
       const s = (job.status ??= {});
       const created = Date.parse(job.metadata.creationTimestamp);
+      if (job.metadata.deletionTimestamp) {
+        // The finalizer: stop the Ray job unless it is terminal, then let the object go.
+        if (s.jobId && !TERMINAL.includes(String(s.jobStatus))) this.ray.stop(String(s.jobId));
+        this.rayJobs.delete(`${job.metadata.namespace}/${job.metadata.name}`);
+        continue;
+      }
+      if (job.spec.suspend && !job.spec.shutdownAfterJobFinishes && s.jobDeploymentStatus !== "ValidationFailed") {
+        Object.assign(s, { jobDeploymentStatus: "ValidationFailed", reason: "ValidationFailed", message: "The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false is not allowed to be suspended" });
+        continue;
+      }
       switch (s.jobDeploymentStatus ?? "") {
         case "": {
           const name = job.metadata.name;
@@ -77,7 +87,10 @@ export class FakeKube {
             const runtimeEnv = job.spec.runtimeEnvYAML ? parseYaml(job.spec.runtimeEnvYAML) : undefined;
             const body: Record<string, unknown> = { entrypoint: job.spec.entrypoint, submission_id: s.jobId, metadata: job.spec.metadata ?? {} };
             if (runtimeEnv) body.runtime_env = runtimeEnv;
+            // As KubeRay's ConvertRayJobToReq: CPUs, GPUs and resources (a JSON string) pass through; no memory.
             if (job.spec.entrypointNumCpus) body.entrypoint_num_cpus = job.spec.entrypointNumCpus;
+            if (job.spec.entrypointNumGpus) body.entrypoint_num_gpus = job.spec.entrypointNumGpus;
+            if (typeof job.spec.entrypointResources === "string") body.entrypoint_resources = JSON.parse(job.spec.entrypointResources);
             const out = this.ray.submit(body);
             if (out.status !== 200 && !out.text.includes("Please use a different submission_id")) {
               Object.assign(s, { jobDeploymentStatus: "Failed", reason: "SubmissionFailed", message: out.text.split("\n").pop(), endTime: new Date().toISOString() });
@@ -153,9 +166,11 @@ export class FakeKube {
       return json(200, job);
     }
     if (req.method === "DELETE") {
-      // The finalizer: stop the Ray job if it is not terminal, then let the object go.
-      const s = job.status ?? {};
-      if (s.jobId && !TERMINAL.includes(String(s.jobStatus))) this.ray.stop(String(s.jobId));
+      // With the operator's finalizer the object stays, marked, until the operator lets it go.
+      if (job.metadata.finalizers?.length) {
+        job.metadata.deletionTimestamp ??= new Date().toISOString();
+        return json(200, job);
+      }
       this.rayJobs.delete(key(name!));
       return json(200, { kind: "Status", apiVersion: "v1", status: "Success", details: { name, group: "ray.io", kind: "rayjobs" } });
     }

@@ -56,6 +56,8 @@ export class FakeRay {
   readonly submitCalls = new Map<string, number>();
   readonly stopCalls = new Map<string, number>();
   neverStop = false;
+  /** Log reads fail as when the driver's node is gone (the agent's error, wrapped in a 500). */
+  failLogs = false;
   garbage = false;
   hang = false;
   private server?: http.Server;
@@ -124,6 +126,7 @@ export class FakeRay {
 
   private start(job: FakeRayJob): void {
     if (job.status !== "PENDING") return;
+    if ((job as { stopping?: boolean }).stopping) return this.end(job, -15, true); // stopped before its driver started
     job.status = "RUNNING";
     job.message = "Job is currently running.";
     if (this.opts.mode === "simulate") {
@@ -142,6 +145,7 @@ export class FakeRay {
   private end(job: FakeRayJob, exitCode: number, killed = false): void {
     if (job.status === "STOPPED" || job.status === "SUCCEEDED" || job.status === "FAILED") return; // terminal never changes
     job.timers.forEach(clearTimeout);
+    if (job.process && job.process.exitCode === null && job.process.signalCode === null) job.process.kill("SIGKILL");
     job.driver_exit_code = exitCode;
     job.end_time = Date.now();
     if (killed || (job as { stopping?: boolean }).stopping) {
@@ -166,6 +170,8 @@ export class FakeRay {
       if (job.process) {
         job.process.kill("SIGTERM");
         job.timers.push(setTimeout(() => job.process?.kill("SIGKILL"), 3000));
+      } else if (job.status === "PENDING") {
+        job.timers.push(setTimeout(() => this.end(job, -15, true), this.opts.stopMs));
       } else {
         job.timers.push(setTimeout(() => this.end(job, -15, true), this.opts.stopMs));
       }
@@ -214,13 +220,20 @@ export class FakeRay {
       const clean = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([, v]) => v !== null));
       return r(this.submit(clean));
     }
-    if (path === "/api/jobs/" && req.method === "GET") return r({ status: 200, text: JSON.stringify([...this.jobs.values()].map((j) => this.details(j))) });
+    if (path === "/api/jobs/" && req.method === "GET") {
+      // Submission jobs first, then the drivers someone started with a plain ray.init().
+      const driver = { type: "DRIVER", job_id: "01000000", submission_id: null, driver_info: { id: "01000000", node_ip_address: "10.0.0.1", pid: "4242" }, status: "RUNNING", entrypoint: "", message: null, error_type: null, start_time: 1_700_000_000_000, end_time: null, metadata: {}, runtime_env: {} };
+      return r({ status: 200, text: JSON.stringify([...[...this.jobs.values()].map((j) => this.details(j)), driver]) });
+    }
     if (!m) return send(404, "404: Not Found", false);
     const id = decodeURIComponent(m[1]);
     const job = this.jobs.get(id);
     if (req.method === "POST" && m[2] === "/stop") return r(this.stop(id));
     if (!job) return send(404, `Job ${id} does not exist`, false);
-    if (req.method === "GET" && m[2] === "/logs") return r({ status: 200, text: JSON.stringify({ logs: job.logs }) });
+    if (req.method === "GET" && m[2] === "/logs") {
+      if (this.failLogs) return send(500, "Traceback (most recent call last):\nRuntimeError: Request failed with status code 500: Failed to connect to the agent on node 10.0.0.7.", false);
+      return r({ status: 200, text: JSON.stringify({ logs: job.logs }) });
+    }
     if (req.method === "GET" && !m[2]) return r({ status: 200, text: JSON.stringify(this.details(job)) });
     if (req.method === "DELETE" && !m[2]) {
       if (!["STOPPED", "SUCCEEDED", "FAILED"].includes(job.status)) return send(500, `RuntimeError: Attempted to delete job '${id}', but it is in a non-terminal state ${job.status}.`, false);

@@ -101,6 +101,9 @@ describe("Ray executor through the runner", () => {
     const job = await submit({ command: "python forever.py" });
     await runUntil(job.id, ["RUNNING"], opts);
     await caller.training.cancel({ org: t.slug, runId: job.id });
+    const asked = (await row(job.id)).cancelRequestedAt;
+    await caller.training.cancel({ org: t.slug, runId: job.id }); // asking again does not move the deadline
+    expect((await row(job.id)).cancelRequestedAt).toEqual(asked);
     const run = await runUntil(job.id, ["CANCELLED"], opts, 15_000);
     expect(run).toMatchObject({ remoteState: "ORPHANED", statusMessage: expect.stringContaining("keeps asking") });
     const db = await getDb();
@@ -135,19 +138,51 @@ describe("Ray executor through the runner", () => {
 describe("a cluster that misbehaves", () => {
   const opts = testRunnerOptions({ stopDeadlineSeconds: 1, callTimeoutMs: 1_500 });
 
-  it("a wrong token (403): clear messages on the cluster and the run, and cancel still ends it", async () => {
-    const { cluster, t, caller, submit } = await setup({ token: "right" }, "wrong");
+  it("a wrong token (403) before the job was submitted: the attempt fails saying so, and the cluster page too", async () => {
+    const { cluster, submit } = await setup({ token: "right" }, "wrong");
     expect(cluster).toMatchObject({ health: "unhealthy", lastError: expect.stringContaining("403") });
     const job = await submit({ command: "true" });
-    await runUntil(job.id, ["STARTING"], opts);
+    const run = await runUntil(job.id, ["FAILED"], opts);
+    expect(run.statusMessage).toMatch(/^Cluster "ray-\w+" refused the job: Ray refused the cluster's token \(403: Forbidden: Invalid authentication token\)$/);
+  });
+
+  it("a Ray older than 2.0 is refused before anything is sent", async () => {
+    const { ray, submit } = await setup({ rayVersion: "1.13.0" });
+    const job = await submit({ command: "true" });
+    const run = await runUntil(job.id, ["FAILED"], opts);
+    expect(run.statusMessage).toContain("Ray 1.13.0 is older than 2.0");
+    expect(ray.counts().submitCalls).toBe(0);
+  });
+
+  it("a cluster gone silent mid-job: cancel still ends the run, and the stop goes through once it answers", async () => {
+    const { ray, t, caller, submit } = await setup({ runMs: 60_000 });
+    const job = await submit({ command: "python train.py" });
+    await runUntil(job.id, ["RUNNING"], opts);
+    ray.hang = true;
+    await caller.training.cancel({ org: t.slug, runId: job.id });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const run = await runUntil(job.id, ["CANCELLED"], opts, 15_000);
+    expect(run).toMatchObject({ remoteState: "ORPHANED", statusMessage: expect.stringContaining("did not answer the stop") });
+    ray.hang = false;
     const db = await getDb();
     await db.update(runs).set({ nextCheckAt: new Date(0) }).where(eq(runs.id, job.id));
     await runOnce(db, opts);
-    expect((await row(job.id)).statusMessage).toMatch(/Cluster "ray-\w+": Ray refused the cluster's token \(403/);
-    await caller.training.cancel({ org: t.slug, runId: job.id });
-    await new Promise((r) => setTimeout(r, 1_100));
-    const run = await runUntil(job.id, ["CANCELLED"], opts);
-    expect(run.remoteState).toBe("ORPHANED");
+    expect(ray.jobs.get(run.remoteId!)!.status).toBe("RUNNING");
+    expect(ray.stopCalls.get(run.remoteId!)).toBe(1);
+    await new Promise((r) => setTimeout(r, 400));
+    await db.update(runs).set({ nextCheckAt: new Date(0) }).where(eq(runs.id, job.id));
+    await runOnce(db, opts);
+    expect(await row(job.id)).toMatchObject({ remoteState: "STOPPED" });
+  });
+
+  it("a finished job whose logs can no longer be read still ends, saying so in its log", async () => {
+    const { ray, submit } = await setup({ runMs: 400 });
+    const job = await submit({ command: "python train.py" });
+    await runUntil(job.id, ["RUNNING"], opts);
+    ray.failLogs = true;
+    const run = await runUntil(job.id, ["SUCCEEDED"], opts);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(await logsOf(job.id)).toContain("[anvil] the rest of the output could not be read: Ray failed to get logs (500: RuntimeError: Request failed with status code 500: Failed to connect to the agent on node 10.0.0.7.)");
   });
 
   it("a missing token (401) and a proxy's garbage answer each say what is wrong", async () => {
@@ -160,7 +195,7 @@ describe("a cluster that misbehaves", () => {
     const db = await getDb();
     await db.update(runs).set({ nextCheckAt: new Date(0) }).where(eq(runs.id, job.id));
     await runOnce(db, opts);
-    expect((await row(job.id)).statusMessage).toMatch(/not JSON: <html>/);
+    expect((await row(job.id)).statusMessage).toMatch(/not JSON \(text\/plain, \d+ bytes\): is this address really Ray\?/);
     const [c] = await db.select().from(clusters).where(eq(clusters.id, g.cluster.id));
     expect(c).toMatchObject({ health: "unhealthy", lastError: expect.stringContaining("not JSON") });
   });

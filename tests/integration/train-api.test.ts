@@ -97,8 +97,16 @@ describe("REST: /api/v1/clusters and /api/v1/train/jobs", () => {
     expect(await post({ name: "x", entrypoint: "true", command: "true" })).toMatchObject({ status: 400 });
     expect(await post({ name: "x", template: "iris-softmax", runtimeEnv: { pip: ["torch"] } })).toMatchObject({ status: 400, message: expect.stringContaining("apply to jobs on a cluster") });
     expect(await post({ name: "x", template: "iris-softmax" }, viewer)).toMatchObject({ status: 403 });
-    const badCluster = await call(h(clustersRoute.POST), { method: "POST", token: key, params: {}, body: { kind: "kuberay", name: "k", kubeconfig: "users: [unclosed" } });
-    expect(badCluster.status).toBe(400);
+    const register = async (body: unknown) => {
+      const res = await call(h(clustersRoute.POST), { method: "POST", token: key, params: {}, body });
+      return { status: res.status, message: (await res.json()).error?.message as string };
+    };
+    expect(await register({ kind: "kuberay", name: "k", kubeconfig: "users: [unclosed" })).toMatchObject({ status: 400, message: expect.stringContaining("not valid YAML") });
+    expect(await register({ kind: "kuberay", name: "k", kubeconfig: "contexts: 7\nclusters: {a: 1}" })).toMatchObject({ status: 400, message: expect.stringContaining("not what kubectl writes") });
+    expect(await register({ kind: "kuberay", name: "k", kubeconfig: "current-context: c\ncontexts: [{name: c, context: {cluster: x, user: u}}]\nclusters: [{name: x, cluster: {server: 'file:///etc/passwd'}}]" }))
+      .toMatchObject({ status: 400, message: expect.stringContaining("not an http(s) address") });
+    expect(await register({ kind: "kuberay", name: "k", inCluster: true })).toMatchObject({ status: 400, message: expect.stringContaining("In-cluster credentials are off") });
+    expect(await register({ kind: "ray", name: "meta", address: "http://169.254.169.254/latest" })).toMatchObject({ status: 400, message: expect.stringContaining("Link-local") });
     const userKey = await apiKeyFor(t, "user");
     expect((await call(h(clustersRoute.POST), { method: "POST", token: userKey, params: {}, body: { kind: "ray", name: "mine", address: ray.url } })).status).toBe(403);
   });

@@ -19,7 +19,7 @@ export const clustersRouter = createTRPCRouter({
   register: orgProcedure("cluster:create")
     .input(z.object({ cluster: registerClusterSchema }))
     .mutation(({ ctx, input }) => registerCluster(ctx.db, ctx.org, ctx.actor, input.cluster, installId())),
-  check: orgProcedure("cluster:read")
+  check: orgProcedure("cluster:update")
     .input(z.object({ clusterId: idSchema }))
     .mutation(({ ctx, input }) => checkCluster(ctx.db, ctx.org.id, input.clusterId, installId())),
   delete: orgProcedure("cluster:delete")

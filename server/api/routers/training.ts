@@ -22,7 +22,8 @@ export const trainingRouter = createTRPCRouter({
     .input(z.object({ runId: idSchema }))
     .mutation(({ ctx, input }) => cancelJob(ctx.db, ctx.org, ctx.actor, input.runId)),
   /** The settings a job ran with, for the form to start from (clone). */
-  settings: orgProcedure("run:read")
+  // Needs what a clone needs: the settings include the job's environment variables.
+  settings: orgProcedure("run:create")
     .input(z.object({ runId: idSchema }))
     .query(({ ctx, input }) => jobSettings(ctx.db, ctx.org.id, input.runId)),
   rerun: orgProcedure("run:create")

@@ -24,7 +24,12 @@ export interface KubeReply { status: number; body: unknown; text: string }
  */
 export function kubeRequest(conn: KubeConnection, method: string, path: string, signal: AbortSignal, body?: unknown, contentType = "application/json"): Promise<KubeReply> {
   // Appended, not resolved: API servers behind a proxy live under a path (Rancher's /k8s/clusters/…).
-  const url = new URL(conn.server.replace(/\/+$/, "") + path);
+  let url: URL;
+  try {
+    url = new URL(conn.server.replace(/\/+$/, "") + path);
+  } catch {
+    return Promise.reject(new RemoteCallError("rejected", `the API server address "${conn.server}" is not a URL`));
+  }
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { accept: "application/json" };
   if (conn.token) headers.authorization = `Bearer ${conn.token}`;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { distributedEnv } from "../ray/ray-executor";
-import type { CallOptions, Executor, JobSpec, LogChunk, RemoteStatus } from "../types";
+import { distributedEnv, driverGpus } from "../ray/ray-executor";
+import { snippet } from "../http-call";
+import { RemoteCallError, type CallOptions, type Executor, type JobSpec, type LogChunk, type RemoteStatus } from "../types";
 import { kubeError, kubeRequest, type KubeConnection } from "./kube-client";
 
 export interface KubeRayOptions extends KubeConnection {
@@ -39,6 +40,7 @@ export function createKubeRayExecutor(options: KubeRayOptions): KubeRayExecutor 
     const reply = await kubeRequest(options, "GET", one(remoteId), signal);
     if (reply.status === 404 && reply.body !== undefined) return null;
     if (reply.status !== 200) throw kubeError(reply, "reading a RayJob");
+    if (!reply.body || typeof reply.body !== "object") throw new RemoteCallError("protocol", `the Kubernetes API answered a RayJob that is not JSON: ${snippet(reply.text)}`);
     return reply.body as RayJobObject;
   };
 
@@ -171,7 +173,8 @@ export function rayJobManifest(spec: JobSpec, remoteId: string, options: Pick<Ku
       // YAML text in the CRD; JSON is YAML, and no YAML writer can get it wrong.
       runtimeEnvYAML: JSON.stringify(runtimeEnv),
       metadata: { ...spec.metadata, anvil_install: options.installId },
-      ...(r.cpu && !d ? { entrypointNumCpus: r.cpu } : {}),
+      ...(r.cpu ? { entrypointNumCpus: r.cpu } : {}),
+      ...(driverGpus(spec) > 0 ? { entrypointNumGpus: driverGpus(spec) } : {}),
       // Anvil retries attempts itself, each under a new id: the operator must not retry too.
       backoffLimit: 0,
       shutdownAfterJobFinishes: true,

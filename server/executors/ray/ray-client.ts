@@ -49,7 +49,7 @@ export function normalizeRayAddress(address: string): string {
   return withScheme.replace(/\/+$/, "");
 }
 
-/** "2.52.0" ≥ "2.8"? Unparseable versions count as new (the server said nothing to the contrary). */
+/** "2.52.0" ≥ "2.8"? An unparseable part counts as 0: send only what every Ray takes. */
 export function rayAtLeast(version: string, min: string): boolean {
   const a = version.split(".").map((n) => Number.parseInt(n, 10));
   const b = min.split(".").map((n) => Number.parseInt(n, 10));

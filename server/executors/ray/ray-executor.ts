@@ -1,4 +1,4 @@
-import type { CallOptions, Executor, JobSpec, LogChunk, RemoteState, RemoteStatus } from "../types";
+import { RemoteCallError, type CallOptions, type Executor, type JobSpec, type LogChunk, type RemoteState, type RemoteStatus } from "../types";
 import { RayClient, rayAtLeast, type RayConnection, type RayJobDetails, type RaySubmitRequest, type RayVersion } from "./ray-client";
 
 export interface RayExecutorOptions extends RayConnection {
@@ -37,7 +37,10 @@ export function createRayExecutor(options: RayExecutorOptions): RayExecutor {
       return version;
     },
     async submit(spec, remoteId, { signal }) {
-      const request = raySubmitRequest(spec, remoteId, await serverVersion(signal), options.installId);
+      const version = await serverVersion(signal);
+      // Older servers ignore submission ids: a retried submit could start the job twice.
+      if (!rayAtLeast(version, "2.0")) throw new RemoteCallError("rejected", `Ray ${version} is older than 2.0, the first with submission ids; Anvil needs them to submit a job exactly once`);
+      const request = raySubmitRequest(spec, remoteId, version, options.installId);
       await client.submit(request, signal);
     },
     async status(remoteId, { signal }): Promise<RemoteStatus> {
@@ -87,8 +90,7 @@ export function rayStatus(job: RayJobDetails): RemoteStatus {
 /**
  * The body of POST /api/jobs/ for a job spec, with only the fields this server's version knows
  * (entrypoint resources from Ray 2.2, memory from 2.8). Ray wants memory in whole bytes and
- * string metadata. A distributed job's driver asks for CPU only: its workers take the GPUs
- * through Ray Train or the launcher, each with `gpusPerWorker`.
+ * string metadata.
  */
 export function raySubmitRequest(spec: JobSpec, remoteId: string, rayVersion: string, installId: string): RaySubmitRequest {
   const runtimeEnv: Record<string, unknown> = { env_vars: { ...spec.env, ...distributedEnv(spec) } };
@@ -103,7 +105,7 @@ export function raySubmitRequest(spec: JobSpec, remoteId: string, rayVersion: st
   const r = spec.resources ?? {};
   if (rayAtLeast(rayVersion, "2.2")) {
     if (r.cpu) request.entrypoint_num_cpus = r.cpu;
-    const gpus = spec.distributed ? 0 : (r.gpuCount ?? 0);
+    const gpus = driverGpus(spec);
     if (gpus > 0) {
       request.entrypoint_num_gpus = gpus;
       // Ray's own convention for "a node with this accelerator" (what `accelerator_type=` asks for).
@@ -112,6 +114,16 @@ export function raySubmitRequest(spec: JobSpec, remoteId: string, rayVersion: st
   }
   if (rayAtLeast(rayVersion, "2.8") && r.memoryGb) request.entrypoint_memory = Math.round(r.memoryGb * 1024 ** 3);
   return request;
+}
+
+/**
+ * GPUs the entrypoint itself needs. A job across several workers gets them in its workers (Ray
+ * Train, the launcher's placement group); on one worker, torchrun runs inside the entrypoint.
+ */
+export function driverGpus(spec: JobSpec): number {
+  const d = spec.distributed;
+  if (!d) return spec.resources?.gpuCount ?? 0;
+  return d.workers <= 1 ? d.gpusPerWorker : 0;
 }
 
 /** What a launcher or a Ray Train script reads to size itself. */
