@@ -46,8 +46,10 @@ test("the Iris example trains live: streamed logs, growing loss chart, success, 
 
   // The model the job uploaded, downloadable as JSON.
   const artifacts = page.getByTestId("run-artifacts");
-  await expect(artifacts.getByTestId("artifact-folder")).toContainText("model/");
-  await expect(artifacts.getByTestId("artifact-file")).toContainText("model.json");
+  // Beside the checkpoints it saved every 10 epochs (listed on their own too, to resume from).
+  await expect(artifacts.getByTestId("artifact-folder").filter({ hasText: "model/" })).toContainText("model.json");
+  await expect(artifacts.getByTestId("artifact-folder").filter({ hasText: "checkpoints/" })).toContainText("epoch-0030.json");
+  await expect(page.getByTestId("checkpoints")).toContainText("checkpoints/epoch-0010.json");
   const download = artifacts.getByRole("link", { name: "Download model/model.json" });
   const href = await download.getAttribute("href");
   expect(href).toBeTruthy();
