@@ -98,6 +98,13 @@ test("a Ray cluster: register it, run the Iris example on it, follow it, resume 
     await expect(page.getByRole("alert").filter({ hasText: "Last error" })).toContainText(`cannot reach Ray at http://127.0.0.1:${closed} (ECONNREFUSED)`);
     await page.goto(`/${org}/clusters`);
     await page.screenshot({ path: `${SCREENS_DIR}/08-clusters-page.png`, fullPage: true });
+    // Moved: its connection is changed in place, and it answers again.
+    await page.getByRole("link", { name: `${name}-gone` }).click();
+    await page.getByTestId("edit-connection").locator("summary").click();
+    await page.locator("#address").fill(ray.url);
+    await page.getByRole("button", { name: "Save connection" }).click();
+    await expect(page.locator("[data-health]").first()).toHaveText("Healthy");
+    await page.goto(`/${org}/clusters`);
     await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
     await page.getByRole("link", { name, exact: true }).click();
     await expect(page.getByRole("cell", { name: /iris-softmax/ })).toHaveCount(3);

@@ -10,10 +10,15 @@ import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { initialFormState } from "@/lib/form-state";
 
-/** A Ray dashboard (address + optional token) or a Kubernetes API server with KubeRay. */
-export function RegisterClusterForm({ org }: { org: string }) {
-  const [state, action] = useActionState(registerClusterAction.bind(null, org), initialFormState);
-  const v = state.values ?? {};
+export interface ExistingCluster { id: string; kind: string; name: string; address: string; namespace: string | null; rayImage: string | null }
+
+/**
+ * A Ray dashboard (address + optional token) or a Kubernetes API server with KubeRay. Given an
+ * existing cluster, it edits its connection (same kind; credentials are entered again).
+ */
+export function RegisterClusterForm({ org, existing }: { org: string; existing?: ExistingCluster }) {
+  const [state, action] = useActionState(registerClusterAction.bind(null, org, existing?.id ?? null), initialFormState);
+  const v: Record<string, string> = { ...(existing ? { kind: existing.kind, name: existing.name, namespace: existing.namespace ?? "", rayImage: existing.rayImage ?? "", ...(existing.kind === "ray" ? { address: existing.address } : { server: existing.address === "in-cluster" ? "" : existing.address, credentialSource: existing.address === "in-cluster" ? "in-cluster" : "token" }) } : {}), ...state.values };
   const [kind, setKind] = useState(v.kind || "ray");
   const [source, setSource] = useState(v.credentialSource || "kubeconfig");
   return (
@@ -22,7 +27,7 @@ export function RegisterClusterForm({ org }: { org: string }) {
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="kind">Kind</Label>
-          <Select id="kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          <Select id="kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value)} disabled={Boolean(existing)}>
             <option value="ray">Ray cluster (Jobs API of its dashboard)</option>
             <option value="kuberay">Kubernetes with the KubeRay operator (RayJobs)</option>
           </Select>
@@ -96,8 +101,11 @@ export function RegisterClusterForm({ org }: { org: string }) {
           ) : <p className="text-sm text-muted-foreground">Uses the service account Anvil&apos;s pod runs as; it needs create/get/list/patch/delete on rayjobs.ray.io in the namespace.</p>}
         </div>
       )}
-      <p className="text-xs text-muted-foreground">Credentials are encrypted at rest and never shown again. Anvil probes the cluster as soon as it is registered.</p>
-      <div><SubmitButton pendingText="Registering…">Register cluster</SubmitButton></div>
+      {existing ? <input type="hidden" name="kind" value={existing.kind} /> : null}
+      <p className="text-xs text-muted-foreground">{existing
+        ? "Enter the credentials again (they are never shown). Running jobs carry on; Anvil's next call uses the new settings, and it probes the cluster at once."
+        : "Credentials are encrypted at rest and never shown again. Anvil probes the cluster as soon as it is registered."}</p>
+      <div><SubmitButton pendingText={existing ? "Saving…" : "Registering…"}>{existing ? "Save connection" : "Register cluster"}</SubmitButton></div>
     </form>
   );
 }

@@ -40,6 +40,24 @@ export async function registerCluster(db: Db, org: { id: string }, actor: Actor,
   return checkCluster(db, org.id, created.id, installId);
 }
 
+/**
+ * New connection settings for a cluster (a rotated token, a moved dashboard): the whole
+ * registration again, same kind. Running jobs carry on; the next call uses the new settings.
+ */
+export async function updateCluster(db: Db, org: { id: string }, actor: Actor, id: string, input: RegisterClusterInput, installId: string): Promise<ClusterView> {
+  const values = clusterValues(input);
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(clusters).where(and(eq(clusters.id, id), eq(clusters.orgId, org.id))).for("update");
+    if (!row) throw new NotFoundError("Cluster");
+    if (row.kind !== input.kind) throw new ValidationError(`"${row.name}" is a ${row.kind === "ray" ? "Ray" : "KubeRay"} cluster; register a new one for another kind`);
+    const [dupe] = await tx.select({ id: clusters.id }).from(clusters).where(and(eq(clusters.orgId, org.id), sql`lower(${clusters.name}) = lower(${input.name})`, sql`${clusters.id} <> ${id}`));
+    if (dupe) throw new ConflictError(`A cluster named "${input.name}" already exists`);
+    await tx.update(clusters).set({ name: input.name, ...values, health: "unknown", lastError: null, updatedAt: sql`now()` }).where(eq(clusters.id, id));
+    await recordAudit(tx, { orgId: org.id, actor, action: "cluster.update", targetType: "cluster", targetId: id, details: { name: input.name, address: values.address } });
+  });
+  return checkCluster(db, org.id, id, installId);
+}
+
 function clusterValues(input: RegisterClusterInput): Pick<Cluster, "kind" | "address" | "namespace" | "rayImage" | "credentials"> {
   if (input.kind === "ray") {
     const creds: ClusterCredentials = { token: input.token || undefined, proxyAuthHeader: input.proxyAuthHeader || undefined };

@@ -20,7 +20,7 @@ export function invoke(caller: unknown, name: string, input: unknown): Promise<u
   return fn(input);
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; entries?: Record<string, string>; options?: z.ZodType[]; in?: z.ZodType; left?: z.ZodType; right?: z.ZodType; element?: z.ZodType };
+type Def = { type: string; values?: unknown[]; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; entries?: Record<string, string>; options?: z.ZodType[]; in?: z.ZodType; left?: z.ZodType; right?: z.ZodType; element?: z.ZodType };
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 // `command` empty: the sample job uses its template, and a template with a command is refused.
@@ -47,6 +47,7 @@ export function sampleInput(schema: z.ZodType, org: string, ids: Record<string, 
     case "number": return 10; // inside every range our inputs declare (limits, buckets, retries, cursors)
     case "boolean": return false;
     case "enum": return Object.values(def.entries!)[0];
+    case "literal": return def.values![0];
     // An id list aims at the victim too: runIds → [ids.runId].
     case "array": return /Ids$/.test(field ?? "") && `${field!.slice(0, -3)}Id` in ids ? [ids[`${field!.slice(0, -3)}Id`]] : [];
     case "record": return {};

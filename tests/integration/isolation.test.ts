@@ -67,7 +67,7 @@ function distinctiveValues(snap: Record<string, unknown[]>): string[] {
     if (v instanceof Date || v === null || v === undefined) return;
     if (typeof v === "object") return Object.values(v as object).forEach(visit);
     const text = String(v);
-    if (text.length >= 8 && !/^(true|false|QUEUED|CANCELLED|SUCCEEDED|RUNNING|STARTING|FAILED|training|local|default|Default)$/i.test(text)) values.add(text);
+    if (text.length >= 8 && !/^(true|false|QUEUED|CANCELLED|SUCCEEDED|RUNNING|STARTING|FAILED|training|local|default|Default|healthy|unhealthy|SUBMITTED)$/i.test(text)) values.add(text);
   };
   for (const [table, rows] of Object.entries(snap)) {
     // Audit and history rows repeat what is in the tables; their labels and actions are not secrets.

@@ -82,6 +82,24 @@ describe("REST: /api/v1/clusters and /api/v1/train/jobs", () => {
     expect((await runUntil(job.id, ["CANCELLED"], opts, 10_000)).status).toBe("CANCELLED");
   });
 
+  it("a rotated token is fixed in place: PATCH the connection, the cluster answers again", async () => {
+    const guarded = await new FakeRay({ token: "new-token" }).listen();
+    try {
+      const t = await createOrgWithAdmin();
+      const key = await apiKeyFor(t, "admin");
+      const cluster = await (await call(h(clustersRoute.POST), { method: "POST", token: key, params: {}, body: { kind: "ray", name: "rotating", address: guarded.url, token: "old-token" } })).json();
+      expect(cluster).toMatchObject({ health: "unhealthy", lastError: expect.stringContaining("403") });
+      const patch = (body: unknown) => call(h(clusterOne.PATCH), { method: "PATCH", token: key, params: { id: cluster.id }, body });
+      const fixed = await patch({ kind: "ray", name: "rotating", address: guarded.url, token: "new-token" });
+      expect(await fixed.json()).toMatchObject({ id: cluster.id, health: "healthy", lastError: null, hasCredentials: true });
+      expect((await patch({ kind: "kuberay", name: "rotating", server: guarded.url })).status).toBe(400);
+      const viewer = await apiKeyFor(t, "viewer");
+      expect((await call(h(clusterOne.PATCH), { method: "PATCH", token: viewer, params: { id: cluster.id }, body: { kind: "ray", name: "x", address: guarded.url } })).status).toBe(403);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it("refuses bad submissions with a message that says what to fix", async () => {
     const t = await createOrgWithAdmin();
     const key = await apiKeyFor(t, "admin");

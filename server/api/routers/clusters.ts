@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { registerClusterSchema } from "@/server/clusters/cluster-input";
-import { checkCluster, deleteCluster, getCluster, listClusters, registerCluster } from "@/server/clusters/clusters";
+import { checkCluster, deleteCluster, getCluster, listClusters, registerCluster, updateCluster } from "@/server/clusters/clusters";
 import { env } from "@/server/env";
 import { idSchema } from "@/server/tenancy/validation";
 import { listJobs } from "@/server/training/job-views";
@@ -19,6 +19,9 @@ export const clustersRouter = createTRPCRouter({
   register: orgProcedure("cluster:create")
     .input(z.object({ cluster: registerClusterSchema }))
     .mutation(({ ctx, input }) => registerCluster(ctx.db, ctx.org, ctx.actor, input.cluster, installId())),
+  update: orgProcedure("cluster:update")
+    .input(z.object({ clusterId: idSchema, cluster: registerClusterSchema }))
+    .mutation(({ ctx, input }) => updateCluster(ctx.db, ctx.org, ctx.actor, input.clusterId, input.cluster, installId())),
   check: orgProcedure("cluster:update")
     .input(z.object({ clusterId: idSchema }))
     .mutation(({ ctx, input }) => checkCluster(ctx.db, ctx.org.id, input.clusterId, installId())),

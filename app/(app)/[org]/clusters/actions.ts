@@ -8,8 +8,8 @@ import { fieldErrorsFrom, type FormState } from "@/lib/form-state";
 
 const FIELDS = ["kind", "name", "address", "token", "proxyAuthHeader", "kubeconfig", "server", "ca", "namespace", "rayImage", "credentialSource", "insecureSkipTlsVerify"];
 
-/** Register form → clusters.register (which probes it) → the cluster's page. */
-export async function registerClusterAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
+/** Register form → clusters.register (which probes it) → the cluster's page; with an id, its new settings. */
+export async function registerClusterAction(org: string, clusterId: string | null, _prev: FormState, form: FormData): Promise<FormState> {
   const values = Object.fromEntries(FIELDS.map((k) => [k, text(form, k)]));
   const source = values.credentialSource || "kubeconfig";
   const input = values.kind === "ray"
@@ -24,7 +24,8 @@ export async function registerClusterAction(org: string, _prev: FormState, form:
   if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: [String(i.path.at(-1) ?? "_")] }))), values };
   let id: string;
   try {
-    id = (await (await serverApi()).clusters.register({ org, cluster: parsed.data })).id;
+    const api = await serverApi();
+    id = clusterId ? (await api.clusters.update({ org, clusterId, cluster: parsed.data })).id : (await api.clusters.register({ org, cluster: parsed.data })).id;
   } catch (err) {
     return refusedFormState(err, values);
   }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArrowLeft, Dumbbell, RefreshCw } from "lucide-react";
 import { HealthBadge } from "@/components/clusters/health-badge";
+import { RegisterClusterForm } from "@/components/clusters/register-cluster-form";
 import { ErrorBanner } from "@/components/settings/error-banner";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { Button } from "@/components/ui/button";
@@ -40,7 +41,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
   const back = <Link href={`/${org}/clusters`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Clusters</Link>;
   const actions = (
     <div className="flex gap-2">
-      <form action={checkClusterAction.bind(null, org, clusterId)}><Button type="submit" variant="outline" size="sm"><RefreshCw className="size-4" aria-hidden />Check now</Button></form>
+      {can(me.role, "cluster:update") ? <form action={checkClusterAction.bind(null, org, clusterId)}><Button type="submit" variant="outline" size="sm"><RefreshCw className="size-4" aria-hidden />Check now</Button></form> : null}
       {can(me.role, "cluster:delete") ? (
         <ConfirmSubmit action={deleteClusterAction.bind(null, org, clusterId)} title={`Remove ${c.name}?`} confirmLabel="Remove cluster"
           description="Jobs that ran on it keep their logs, metrics and artifacts. Running jobs must be stopped first.">Remove</ConfirmSubmit>
@@ -61,6 +62,12 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
           </dl>
         </CardContent>
       </Card>
+      {can(me.role, "cluster:update") ? (
+        <details className="rounded-lg border p-4" data-testid="edit-connection">
+          <summary className="cursor-pointer text-sm font-medium">Change the connection (a rotated token, a moved address)</summary>
+          <div className="pt-4"><RegisterClusterForm org={org} existing={{ id: c.id, kind: c.kind, name: c.name, address: c.address, namespace: c.namespace, rayImage: c.rayImage }} /></div>
+        </details>
+      ) : null}
       <section className="flex flex-col gap-3">
         <h2 className="text-base font-semibold">Jobs on this cluster</h2>
         {jobs.length === 0 ? (
