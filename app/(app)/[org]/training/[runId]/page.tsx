@@ -20,6 +20,7 @@ import { can } from "@/server/tenancy/permissions";
 import { env } from "@/server/env";
 import { cancelJobAction, deleteRunAction, rerunJobAction, restoreRunAction } from "../actions";
 import { notFoundOn } from "@/server/api/not-found";
+import { rayJobName } from "@/server/executors/kuberay/kuberay-executor";
 
 export const metadata = { title: "Training job" };
 
@@ -73,7 +74,8 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
     ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
     ["Project", run.project?.name ?? "—"],
   ];
-  if (!external && run.remoteId) facts.push([run.cluster?.kind === "kuberay" ? "Ray job id (RayJob)" : run.cluster ? "Ray submission id" : "Remote id", run.remoteId]);
+  if (!external && run.remoteId) facts.push([run.cluster ? "Ray submission id" : "Remote id", run.remoteId]);
+  if (run.remoteId && run.cluster?.kind === "kuberay") facts.push(["RayJob", rayJobName(run.remoteId)]);
   if (dist) facts.push(["Distributed", `${dist.workers} worker${dist.workers === 1 ? "" : "s"} × ${dist.gpusPerWorker} GPU, ${dist.cpusPerWorker} CPU, ${dist.memoryGbPerWorker} GiB`]);
   if (run.pip.length > 0) facts.push(["pip", run.pip.join(" ")]);
   if (run.remoteState === "ORPHANED") facts.push(["Remote job", "still stopping: Anvil keeps asking the cluster"]);
