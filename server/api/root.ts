@@ -1,4 +1,5 @@
 import { clustersRouter } from "./routers/clusters";
+import { sweepsRouter } from "./routers/sweeps";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   runs: runsRouter,
   experiments: experimentsRouter,
   clusters: clustersRouter,
+  sweeps: sweepsRouter,
 });
 
 export type AppRouter = typeof appRouter;

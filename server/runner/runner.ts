@@ -7,11 +7,12 @@ import { log } from "@/server/log";
 import type { Controller, RunnerOptions } from "./controller";
 import type { LifecycleTable } from "./lifecycle";
 import { runController } from "./run-reconciler";
+import { sweepController } from "@/server/sweeps/sweep-controller";
 
 export type { Controller, FaultPoint, RunnerOptions } from "./controller";
 
 /** Every lifecycle the runner drives; a new one is a new entry here and nothing else. */
-const CONTROLLERS: Controller[] = [runController as unknown as Controller];
+const CONTROLLERS: Controller[] = [runController as unknown as Controller, sweepController as unknown as Controller];
 
 export interface RunOnceResult { claimed: number; errors: number }
 

@@ -14,12 +14,10 @@ import { assertCheckpoint, copyCheckpoint, RESUME_DIR } from "./checkpoints";
 import { findTemplate } from "./templates";
 
 /**
- * Queues a training job: run, creation transition, params and audit in one transaction. A
- * template runs code shipped with Anvil; any other command on the local executor runs on this
- * machine, which takes the `host:execute` permission (admins, or members an admin allowed).
- * On a cluster, commands run on the cluster: `cluster:execute` is enough.
+ * What a submission runs, after the checks that need no database: the template, the command,
+ * where it runs and who may ask for that. Sweeps check their trials with it before they start.
  */
-export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: SubmitJobInput) {
+export function resolveJob(org: Pick<OrgContext, "role" | "grants">, input: SubmitJobInput) {
   const template = input.template ? findTemplate(input.template) : undefined;
   if (input.template && !template) throw new ValidationError(`Unknown template "${input.template}"`);
   // A template runs its own command; anything else would slip a command past the check below.
@@ -39,17 +37,28 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
   const hyperparameters = { ...template?.hyperparameters, ...input.hyperparameters };
   const pip = [...new Set([...(template?.pip ?? []), ...(input.runtimeEnv?.pip ?? [])])];
   const env = { ...input.runtimeEnv?.env, ...(input.resumeFrom ? { ANVIL_RESUME_FROM: `${RESUME_DIR}/${input.resumeFrom.path.split("/").pop()}` } : {}) };
+  return { template, onCluster, distributed, command, hyperparameters, pip, env };
+}
 
+/**
+ * Queues a training job: run, creation transition, params and audit in one transaction. A
+ * template runs code shipped with Anvil; any other command on the local executor runs on this
+ * machine, which takes the `host:execute` permission (admins, or members an admin allowed).
+ * On a cluster, commands run on the cluster: `cluster:execute` is enough.
+ */
+export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: SubmitJobInput, extra: { sweepId?: string; experiment?: string } = {}) {
+  const { template, onCluster, distributed, command, hyperparameters, pip, env } = resolveJob(org, input);
   if (input.resumeFrom) await assertCheckpoint(db, org.id, input.resumeFrom);
 
   const run = await db.transaction(async (tx) => {
-    const cluster = onCluster ? await lockCluster(tx as unknown as Db, org.id, input) : null;
+    const cluster = onCluster ? await findCluster(tx as unknown as Db, org.id, input) : null;
     const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, input.project ?? "Default");
-    const experimentId = (await ensureExperiment(tx, org.id, project.id, "Default")).id;
+    const experimentId = (await ensureExperiment(tx, org.id, project.id, extra.experiment ?? "Default")).id;
     const created = await runLifecycle.create(tx, {
       values: {
         orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training",
         executor: cluster?.kind ?? input.executor, clusterId: cluster?.id ?? null, template: template?.id ?? null, resources: input.resources,
+        sweepId: extra.sweepId ?? null,
         executorSpec: {
           command, params: hyperparameters,
           ...(Object.keys(env).length > 0 ? { env } : {}),
@@ -79,7 +88,7 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
 }
 
 /** The named cluster, share-locked so it cannot be deleted while the job is being queued. */
-async function lockCluster(tx: Db, orgId: string, input: SubmitJobInput) {
+export async function findCluster(tx: Db, orgId: string, input: { cluster?: string; clusterId?: string }) {
   const where = input.clusterId ? eq(clusters.id, input.clusterId) : sql`lower(${clusters.name}) = lower(${input.cluster})`;
   const [cluster] = await tx.select().from(clusters).where(and(eq(clusters.orgId, orgId), where)).for("share");
   if (!cluster && input.clusterId) throw new NotFoundError("Cluster");

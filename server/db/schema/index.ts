@@ -3,3 +3,4 @@ export * from "./tracking";
 export * from "./lifecycle";
 export * from "./mlflow";
 export * from "./clusters";
+export * from "./sweeps";

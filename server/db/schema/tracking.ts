@@ -53,6 +53,8 @@ export const runs = pgTable("runs", {
   nextCheckAt: timestamp("next_check_at", { withTimezone: true }).defaultNow(),
   /** "local" | "ray" | … ; "none" for runs logged from outside (SDKs, MLflow clients). */
   executor: text("executor").notNull().default("local"),
+  /** The sweep this run is a trial of (no FK: sweeps reference projects, declared after runs). */
+  sweepId: uuid("sweep_id"),
   /** The registered cluster the run is submitted to (executor "ray" or "kuberay"). */
   clusterId: uuid("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
   executorSpec: jsonb("executor_spec").$type<Record<string, unknown>>().notNull().default({}),
@@ -89,6 +91,7 @@ export const runs = pgTable("runs", {
   index("runs_experiment_idx").on(t.experimentId),
   index("runs_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
   index("runs_cluster_idx").on(t.clusterId).where(sql`cluster_id is not null`),
+  index("runs_sweep_idx").on(t.sweepId).where(sql`sweep_id is not null`),
   index("runs_orphaned_idx").on(t.nextCheckAt).where(sql`remote_state = 'ORPHANED'`),
 ]);
 
