@@ -72,6 +72,10 @@ async function main() {
     return;
   }
 
+  // The model's size, for sweeps trading accuracy against it (a second objective).
+  const parameters = model.layers.reduce((n, { W, b }) => n + W.length * W[0].length + b.length, 0);
+  run?.log({ "model/parameters": parameters }, last.epoch);
+
   const metrics = {
     train_loss: last.train.loss,
     train_accuracy: last.train.accuracy,

@@ -80,7 +80,9 @@ describe("as an Anvil job", () => {
     expect(body("/tags").json.tags).toEqual({ dataset: "iris", model: "softmax" });
 
     const points = anvil.points();
-    expect(points).toHaveLength(30 * 4);
+    expect(points).toHaveLength(30 * 4 + 1);
+    // Softmax regression on 4 features and 3 classes: 4 × 3 weights + 3 biases.
+    expect(points.find((p) => p.key === "model/parameters")).toMatchObject({ value: 15, step: 30 });
     const keys = ["train/loss", "train/accuracy", "val/loss", "val/accuracy"];
     for (const key of keys) {
       expect(points.filter((p) => p.key === key).map((p) => p.step)).toEqual([...Array(30).keys()].map((i) => i + 1));

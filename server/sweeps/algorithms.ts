@@ -92,8 +92,13 @@ function sampleParzen(p: ParamSpec, points: number[], rng: Rng): number {
     const cell = Math.min(k - 1, Math.floor(points[pick] * k));
     return rng() < 0.8 ? (cell + 0.5) / k : rng();
   }
-  const x = points[pick] + gaussian(rng) * bandwidth(points.length);
-  return Math.min(1 - 1e-9, Math.max(0, x));
+  // Truncated to the domain by drawing again (as Optuna's truncated normals): clamping would pile
+  // draws on the bounds and propose the same edge value over and over.
+  for (let tries = 0; tries < 16; tries++) {
+    const x = points[pick] + gaussian(rng) * bandwidth(points.length);
+    if (x >= 0 && x < 1) return x;
+  }
+  return Math.min(1 - 1e-9, Math.max(0, points[pick]));
 }
 
 // ── NSGA-II (Deb et al., 2002) ─────────────────────────────────────────────────────────────

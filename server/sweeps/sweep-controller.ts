@@ -61,7 +61,8 @@ export const sweepController: Controller<typeof sweeps> = {
     if (running === 0 && (submitted >= spec.maxTrials || exhausted)) {
       const best = bestTrial(trials, spec);
       if (!best) return void (await move("FAILED", `No trial finished with ${spec.objectives.map((o) => o.metric).join(" and ")}`));
-      const front = spec.objectives.length === 2 ? `; ${paretoFront(observations(trials, spec)).length} trials on the Pareto front` : "";
+      const n = paretoFront(observations(trials, spec)).length;
+      const front = spec.objectives.length === 2 ? `; ${n} trial${n === 1 ? "" : "s"} on the Pareto front` : "";
       return void (await move("SUCCEEDED", `${trials.length} trials${exhausted ? " (the whole grid)" : ""}; best ${best.name}: ${spec.objectives[0].metric} = ${formatValue(best.objectives[0]!)}${front}`));
     }
     await sweepLifecycle.release(db, row, opts.owner, Math.max(opts.pollMs, 1000), {

@@ -150,8 +150,8 @@ describe("tenant isolation", () => {
       ["no credential", undefined, [401]],
     ];
     for (const route of routes) {
-      // `[id]` is the id of what the route is about: a cluster under /clusters, a job elsewhere.
-      const valueOf = (p: string) => (p === "id" ? (route.route.startsWith("v1/clusters") ? ids.clusterId : ids.runId) : pathValues[p]);
+      // `[id]` is the id of what the route is about: a cluster, a sweep, or a job.
+      const valueOf = (p: string) => (p === "id" ? (route.route.startsWith("v1/clusters") ? ids.clusterId : route.route.startsWith("v1/sweeps") ? ids.sweepId : ids.runId) : pathValues[p]);
       for (const name of route.params) if (valueOf(name) === undefined) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
       for (const [method, handler] of await routeHandlers(route)) {
         for (const [label, token, expected] of credentials) {

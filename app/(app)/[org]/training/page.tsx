@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { Dumbbell, Plus } from "lucide-react";
+import { Dumbbell, Plus, Sparkles } from "lucide-react";
 import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { RunsTable } from "@/components/training/runs-table";
 import { Button } from "@/components/ui/button";
@@ -17,9 +17,10 @@ export default async function TrainingPage({ params }: { params: Promise<{ org: 
   const [{ items }, me] = await Promise.all([api.runs.list({ org, limit: 100 }), api.organizations.get({ org })]);
   const canCreate = can(me.role, "run:create");
   const newJob = canCreate ? <Button asChild><Link href={`/${org}/training/new`}><Plus className="size-4" aria-hidden />New training job</Link></Button> : null;
+  const actions = <div className="flex flex-wrap gap-2"><Button asChild variant="outline"><Link href={`/${org}/training/sweeps`}><Sparkles className="size-4" aria-hidden />Sweeps</Link></Button>{newJob}</div>;
   return (
     <div>
-      <PageHeader title="Training" description="Jobs run on this machine or on a registered Ray or KubeRay cluster (Clusters)." actions={newJob} />
+      <PageHeader title="Training" description="Jobs run on this machine or on a registered Ray or KubeRay cluster (Clusters)." actions={actions} />
       <AutoRefresh active={items.some((r) => !isTerminal(r.status))} />
       {items.length === 0 ? (
         <EmptyState icon={Dumbbell} title="No training jobs yet"
