@@ -132,3 +132,27 @@ describe("sweeps", () => {
     await expect((await callerFor(viewer.id)).sweeps.create({ org: t.slug, sweep: base as never })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("REST /api/v1/sweeps", () => {
+  it("starts a sweep with an API key, lists it, reads it and stops it", async () => {
+    const { apiKeyFor } = await import("../helpers/fixtures");
+    const { call } = await import("../helpers/rest");
+    const list = await import("@/app/api/v1/sweeps/route");
+    const one = await import("@/app/api/v1/sweeps/[id]/route");
+    const stop = await import("@/app/api/v1/sweeps/[id]/stop/route");
+    const t = await createOrgWithAdmin();
+    const key = await apiKeyFor(t, "user");
+    const body = { name: "rest sweep", job: { template: "iris-softmax" }, space: [{ name: "lr", type: "loguniform", low: 0.01, high: 1 }], objectives: [{ metric: "val/loss", goal: "minimize" }], algorithm: "random", maxTrials: 3 };
+    const created = await call(list.POST as never, { method: "POST", token: key, params: {}, body });
+    expect(created.status).toBe(201);
+    const sweep = await created.json();
+    expect(sweep).toMatchObject({ name: "rest sweep", status: "RUNNING", progress: { total: 3, submitted: 0 } });
+    expect((await (await call(list.GET as never, { token: key, params: {} })).json()).sweeps.map((s: { id: string }) => s.id)).toEqual([sweep.id]);
+    await step(sweep.id);
+    const read = await (await call(one.GET as never, { token: key, params: { id: sweep.id } })).json();
+    expect(read.trials).toHaveLength(2);
+    expect((await call(stop.POST as never, { method: "POST", token: key, params: { id: sweep.id } })).status).toBe(202);
+    const bad = await call(list.POST as never, { method: "POST", token: key, params: {}, body: { ...body, algorithm: "bayes" } });
+    expect(bad.status).toBe(400);
+  });
+});
