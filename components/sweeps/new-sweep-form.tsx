@@ -25,7 +25,8 @@ const IRIS_SPACE: Row[] = [
 function toSpace(rows: Row[]) {
   return rows.filter((r) => r.name.trim()).map((r) => r.type === "choice"
     ? { name: r.name.trim(), type: r.type, values: r.values.split(",").map((v) => v.trim()).filter(Boolean).map((v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v === "true" ? true : v === "false" ? false : v)) }
-    : { name: r.name.trim(), type: r.type, low: Number(r.low), high: Number(r.high) });
+    // A blank bound is NaN, which the API refuses by name, rather than a silent 0.
+    : { name: r.name.trim(), type: r.type, low: r.low.trim() === "" ? NaN : Number(r.low), high: r.high.trim() === "" ? NaN : Number(r.high) });
 }
 
 export function NewSweepForm({ org, templates, projects, clusters, canRunCommands }: { org: string; templates: TemplateOption[]; projects: Array<{ id: string; name: string }>; clusters: ClusterOption[]; canRunCommands: boolean }) {
@@ -128,8 +129,8 @@ export function NewSweepForm({ org, templates, projects, clusters, canRunCommand
           ) : null}
           <div className="flex flex-col gap-1.5"><Label htmlFor="maxTrials">Trials</Label><Input id="maxTrials" name="maxTrials" type="number" min={1} max={500} defaultValue={v.maxTrials ?? "20"} /><FieldError state={state} name="maxTrials" /></div>
           <div className="flex flex-col gap-1.5"><Label htmlFor="parallelism">At once</Label><Input id="parallelism" name="parallelism" type="number" min={1} max={32} defaultValue={v.parallelism ?? "2"} /><FieldError state={state} name="parallelism" /></div>
-          <div className="flex flex-col gap-1.5"><Label htmlFor="seed">Seed</Label><Input id="seed" name="seed" type="number" min={0} defaultValue={v.seed ?? "0"} /></div>
-          <div className="flex flex-col gap-1.5"><Label htmlFor="minStep">Early stopping from step</Label><Input id="minStep" name="minStep" type="number" min={0} defaultValue={v.minStep ?? "5"} /></div>
+          <div className="flex flex-col gap-1.5"><Label htmlFor="seed">Seed</Label><Input id="seed" name="seed" type="number" min={0} defaultValue={v.seed ?? "0"} /><FieldError state={state} name="seed" /></div>
+          <div className="flex flex-col gap-1.5"><Label htmlFor="minStep">Early stopping from step</Label><Input id="minStep" name="minStep" type="number" min={0} defaultValue={v.minStep ?? "5"} /><FieldError state={state} name="earlyStopping" /></div>
           <label className="flex items-center gap-2 text-sm sm:col-span-4"><Checkbox name="earlyStopping" defaultChecked={v.earlyStopping === "on"} />Stop trials early by the median rule (worse than the median of the others at the same step)</label>
         </CardContent>
       </Card>

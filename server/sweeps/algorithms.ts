@@ -7,8 +7,10 @@ export interface SuggestInput {
   space: ParamSpec[];
   /** Finished trials, each objective already turned into "lower is better". */
   done: Observation[];
-  /** Params of trials still running (grid skips them; the others may propose near them). */
+  /** Params of trials still running (the others may propose near them). */
   pending: Params[];
+  /** Params of every trial so far, whatever became of it: grid search never repeats a point. */
+  tried?: Params[];
   rng: Rng;
 }
 
@@ -19,6 +21,11 @@ export function suggestRandom({ space, rng }: SuggestInput): Params {
 
 /** Grid levels of a continuous parameter (the ends and three between). */
 const GRID_LEVELS = 5;
+
+/** How many points the grid has, without listing them. */
+export function gridSize(space: ParamSpec[]): number {
+  return space.reduce((n, p) => n * (p.type === "choice" ? p.values.length : p.type === "int" && cardinality(p) <= GRID_LEVELS ? cardinality(p) : GRID_LEVELS), 1);
+}
 
 /** Every point of the grid, in a fixed order. Continuous parameters get GRID_LEVELS levels, ends included. */
 export function gridPoints(space: ParamSpec[]): Params[] {
@@ -35,8 +42,8 @@ export function gridPoints(space: ParamSpec[]): Params[] {
 }
 
 /** Grid search: the first grid point not tried yet; null when the grid is exhausted. */
-export function suggestGrid({ space, done, pending }: SuggestInput): Params | null {
-  const seen = new Set([...done.map((o) => o.params), ...pending].map((p) => JSON.stringify(space.map((s) => p[s.name]))));
+export function suggestGrid({ space, done, pending, tried = [] }: SuggestInput): Params | null {
+  const seen = new Set([...done.map((o) => o.params), ...pending, ...tried].map((p) => JSON.stringify(space.map((s) => p[s.name]))));
   return gridPoints(space).find((pt) => !seen.has(JSON.stringify(space.map((s) => pt[s.name])))) ?? null;
 }
 
@@ -207,16 +214,18 @@ export function paretoFront(done: Observation[]): number[] {
 
 /**
  * The median stopping rule (Google Vizier): stop a trial at step s when its best value so far is
- * worse than the median of the other trials' running averages up to s. Needs `minTrials` others.
+ * worse than the median of the completed trials' running averages up to s. Only completed trials
+ * that got as far as s count, and `minTrials` of them are needed.
  */
 export function medianStop(trial: Array<[number, number]>, others: Array<Array<[number, number]>>, opts: { minTrials?: number; minStep?: number } = {}): boolean {
   if (trial.length === 0) return false;
   const step = trial[trial.length - 1][0];
   if (step < (opts.minStep ?? 1)) return false;
   const averages = others
-    .map((series) => series.filter(([s]) => s <= step))
     .filter((series) => series.length > 0 && series[series.length - 1][0] >= step)
-    .map((series) => series.reduce((sum, [, v]) => sum + v, 0) / series.length);
+    .map((series) => series.filter(([s]) => s <= step))
+    .filter((upTo) => upTo.length > 0)
+    .map((upTo) => upTo.reduce((sum, [, v]) => sum + v, 0) / upTo.length);
   if (averages.length < (opts.minTrials ?? 3)) return false;
   averages.sort((a, b) => a - b);
   const mid = averages.length / 2;

@@ -1,10 +1,11 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { organizations, runTags, sweeps } from "@/server/db/schema";
+import { memberships, organizations, runTags, sweeps } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import type { Controller, RunnerOptions } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
-import type { Role } from "@/server/tenancy/permissions";
+import type { OrgContext } from "@/server/tenancy/organizations";
+import { lowerRole, type Role } from "@/server/tenancy/permissions";
 import { cancelJob, submitJob } from "@/server/training/jobs";
 import { medianStop, paretoFront, suggestGrid, suggestNsga2, suggestRandom, suggestTpe, type SuggestInput } from "./algorithms";
 import { seededRng, type Params } from "./search-space";
@@ -25,7 +26,7 @@ const SUGGEST = { grid: suggestGrid, random: suggestRandom, tpe: (i: SuggestInpu
  */
 export const sweepController: Controller<typeof sweeps> = {
   lifecycle: sweepLifecycle,
-  reconcile: async (db, opts, row) => {
+  reconcile: async (db, opts, row, signal) => {
     const spec = row.spec as unknown as CreateSweepInput;
     const actor = systemActor(`sweep:${row.name}`);
     const trials = await loadTrials(db, row, spec);
@@ -40,14 +41,24 @@ export const sweepController: Controller<typeof sweeps> = {
     }
     if (spec.earlyStopping) await stopPoorTrials(db, row, spec, trials, actor);
 
+    // Every trial so far failing says the job cannot work: stop spending the budget on it.
+    const finished = trials.length - active.length;
+    if (finished >= FAIL_AFTER && !trials.some((t) => t.status === "SUCCEEDED")) {
+      return void (await move("FAILED", `The first ${finished} trials all failed or were stopped; see ${trials[0].name}`));
+    }
+
     let submitted = trials.length;
     let running = active.length;
     let exhausted = false;
     const org = await submitAs(db, row);
+    if (typeof org === "string") return void (await move("FAILED", org));
     const pending = active.map((t) => t.params);
+    const tried = trials.map((t) => t.params);
     while (running < spec.parallelism && submitted < spec.maxTrials) {
-      const params = suggest(spec, trials, pending, submitted);
+      const params = suggest(spec, trials, pending, tried, submitted);
       if (!params) { exhausted = true; break; }
+      // A stop or a lost lease fences this pass: no trial may start after it.
+      signal.throwIfAborted();
       try {
         await submitJob(db, org, actor, trialJob(spec, `${row.name} #${submitted + 1}`, params), { sweepId: row.id, experiment: `Sweep: ${row.name}`.slice(0, 100) });
       } catch (err) {
@@ -55,6 +66,7 @@ export const sweepController: Controller<typeof sweeps> = {
         return void (await move("FAILED", `Trial ${submitted + 1} could not be submitted: ${err.message}`));
       }
       pending.push(params);
+      tried.push(params);
       submitted++;
       running++;
     }
@@ -72,15 +84,27 @@ export const sweepController: Controller<typeof sweeps> = {
 };
 
 /** The next trial's params; the seed and trial number make a sweep's suggestions repeatable. */
-function suggest(spec: CreateSweepInput, trials: Trial[], pending: Params[], index: number): Params | null {
+function suggest(spec: CreateSweepInput, trials: Trial[], pending: Params[], tried: Params[], index: number): Params | null {
   const rng = seededRng((spec.seed * 1_000_003 + index) >>> 0);
-  return SUGGEST[spec.algorithm]({ space: spec.space, done: observations(trials, spec), pending, rng });
+  return SUGGEST[spec.algorithm]({ space: spec.space, done: observations(trials, spec), pending, tried, rng });
 }
 
-/** Trials are submitted with the creator's role as it was checked at creation, in the sweep's organization. */
-async function submitAs(db: Db, row: Sweep) {
+/** Trials that may all fail before the sweep gives up. */
+const FAIL_AFTER = 5;
+
+/**
+ * Trials are submitted as the creator: with the lower of the role checked at creation and their
+ * role now, and only the grants they still hold. A creator who left the organization ends the sweep.
+ * (A sweep started with an API key keeps the key's role at creation.)
+ */
+async function submitAs(db: Db, row: Sweep): Promise<OrgContext | string> {
   const [org] = await db.select({ id: organizations.id, slug: organizations.slug, name: organizations.name }).from(organizations).where(eq(organizations.id, row.orgId));
-  return { ...org, role: row.submitAs.role as Role, grants: row.submitAs.grants };
+  const created = { role: row.submitAs.role as Role, grants: row.submitAs.grants };
+  if (!row.createdBy) return { ...org, ...created };
+  const [member] = await db.select({ role: memberships.role, grants: memberships.grants }).from(memberships)
+    .where(and(eq(memberships.orgId, row.orgId), eq(memberships.userId, row.createdBy)));
+  if (!member) return "Its creator is no longer a member of this organization; no more trials are submitted";
+  return { ...org, role: lowerRole(created.role, member.role as Role), grants: created.grants.filter((g) => member.grants.includes(g)) };
 }
 
 /** The median stopping rule on the first objective (lower is better after the goal's sign). */
@@ -88,10 +112,13 @@ async function stopPoorTrials(db: Db, row: Sweep, spec: CreateSweepInput, trials
   const running = trials.filter((t) => t.status === "RUNNING");
   if (running.length === 0) return;
   const sign = spec.objectives[0].goal === "maximize" ? -1 : 1;
-  const series = await trialSeries(db, row.orgId, trials.map((t) => t.id), spec.objectives[0].metric);
+  // Vizier compares with completed trials only.
+  const completed = trials.filter((o) => o.status === "SUCCEEDED");
+  if (completed.length < spec.earlyStopping!.minTrials) return;
+  const series = await trialSeries(db, row.orgId, [...running, ...completed].map((t) => t.id), spec.objectives[0].metric);
   const signed = (id: string) => (series.get(id) ?? []).map(([s, v]) => [s, sign * v] as [number, number]);
   for (const t of running) {
-    const others = trials.filter((o) => o.id !== t.id && (o.status === "SUCCEEDED" || o.status === "RUNNING")).map((o) => signed(o.id));
+    const others = completed.map((o) => signed(o.id));
     if (!medianStop(signed(t.id), others, { minTrials: spec.earlyStopping!.minTrials, minStep: spec.earlyStopping!.minStep })) continue;
     await db.insert(runTags).values({ runId: t.id, orgId: row.orgId, key: EARLY_STOP_TAG, value: "median rule" }).onConflictDoNothing();
     await cancelJob(db, { id: row.orgId }, actor, t.id).catch(() => {});

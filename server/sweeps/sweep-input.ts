@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { distributedSchema, resourcesSchema, runtimeEnvSchema } from "@/server/training/job-input";
 import { idSchema } from "@/server/tenancy/validation";
+import { gridSize } from "./algorithms";
+
+const MAX_GRID = 10_000;
 
 const paramName = z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, "Parameter names start with a letter or _ and use letters, digits, _ . -");
 
@@ -44,6 +47,7 @@ export const createSweepSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31).default(0),
 }).refine((s) => s.algorithm !== "nsga2" || s.objectives.length === 2, { message: "NSGA-II is for two objectives; use TPE or random for one", path: ["algorithm"] })
   .refine((s) => s.algorithm === "nsga2" || s.objectives.length === 1, { message: "Two objectives need NSGA-II", path: ["objectives"] })
-  .refine((s) => new Set(s.space.map((p) => p.name)).size === s.space.length, { message: "Each parameter once", path: ["space"] });
+  .refine((s) => new Set(s.space.map((p) => p.name)).size === s.space.length, { message: "Each parameter once", path: ["space"] })
+  .refine((s) => s.algorithm !== "grid" || gridSize(s.space) <= MAX_GRID, { message: `A grid of more than ${MAX_GRID.toLocaleString("en")} points: use random or TPE, or fewer values`, path: ["space"] });
 
 export type CreateSweepInput = z.infer<typeof createSweepSchema>;

@@ -48,10 +48,15 @@ export async function loadTrials(db: DbOrTx, sweep: { id: string; orgId: string 
   });
 }
 
-/** Finished trials with every objective, as the algorithms want them: lower is better. */
+/**
+ * Finished trials with every objective, as the algorithms want them: lower is better. With one
+ * objective, trials the median rule stopped count too, with their last value (as Optuna counts
+ * pruned trials): the search learns where not to look.
+ */
 export function observations(trials: Trial[], spec: Pick<CreateSweepInput, "objectives">): Observation[] {
+  const informative = (t: Trial) => t.status === "SUCCEEDED" || (t.stoppedEarly && spec.objectives.length === 1);
   return trials
-    .filter((t) => t.status === "SUCCEEDED" && t.objectives.every((v) => v !== null))
+    .filter((t) => informative(t) && t.objectives.every((v) => v !== null))
     .map((t) => ({ params: t.params, values: t.objectives.map((v, i) => (spec.objectives[i].goal === "maximize" ? -v! : v!)) }));
 }
 
@@ -73,7 +78,9 @@ export async function trialSeries(db: DbOrTx, orgId: string, runIds: string[], k
   const out = new Map<string, Array<[number, number]>>(runIds.map((id) => [id, []]));
   if (runIds.length === 0) return out;
   const rows = await db.select({ runId: metrics.runId, step: metrics.step, value: metrics.value }).from(metrics)
-    .where(and(eq(metrics.orgId, orgId), inArray(metrics.runId, runIds), eq(metrics.key, key), sql`${metrics.value} = ${metrics.value}`))
+    // The current attempt only (a retried trial starts over), and no NaN.
+    .where(and(eq(metrics.orgId, orgId), inArray(metrics.runId, runIds), eq(metrics.key, key), sql`${metrics.value} = ${metrics.value}`,
+      sql`${metrics.attempt} = (select r.attempt from ${runs} r where r.id = ${metrics.runId})`))
     .orderBy(asc(metrics.runId), asc(metrics.step));
   for (const r of rows) out.get(r.runId)!.push([r.step, r.value]);
   return out;

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { runs, runTags, sweeps } from "@/server/db/schema";
+import { memberships, runs, runTags, sweeps } from "@/server/db/schema";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { runOnce } from "@/server/runner/runner";
 import { sweepController } from "@/server/sweeps/sweep-controller";
@@ -94,7 +94,7 @@ describe("sweeps", () => {
     const { sweepId } = await setup({ parallelism: 4, maxTrials: 4, earlyStopping: { rule: "median", minTrials: 3, minStep: 2 } });
     await step(sweepId);
     const trials = await trialsOf(sweepId);
-    for (const r of trials.slice(0, 3)) await finish(r, [[1, 1.0], [2, 0.8], [3, 0.6]], false);
+    for (const r of trials.slice(0, 3)) await finish(r, [[1, 1.0], [2, 0.8], [3, 0.6]]);
     await finish(trials[3], [[1, 3.0], [2, 2.9], [3, 2.8]], false);
     await step(sweepId);
     const db = await getDb();
@@ -103,6 +103,36 @@ describe("sweeps", () => {
     expect(await db.select().from(runTags).where(and(eq(runTags.runId, poor.id), eq(runTags.key, "sweep.stopped_early")))).toHaveLength(1);
     const others = await db.select().from(runs).where(eq(runs.sweepId, sweepId));
     expect(others.filter((r) => r.desiredState === "CANCEL")).toHaveLength(1);
+  });
+
+  it("a grid never repeats a point, even one whose trial failed; a sweep whose first trials all fail gives up", async () => {
+    const { sweepId } = await setup({ algorithm: "grid", maxTrials: 50, parallelism: 2, space: [{ name: "hidden", type: "int", low: 1, high: 8 }] });
+    const db = await getDb();
+    for (let round = 0; round < 6; round++) {
+      const sweep = await step(sweepId);
+      if (sweep.status !== "RUNNING") break;
+      for (const r of (await trialsOf(sweepId)).filter((x) => x.status === "QUEUED")) {
+        await db.transaction((tx) => runLifecycle.transition(tx, { id: r.id, orgId: r.orgId, from: "QUEUED", to: "FAILED", version: r.version, actor }));
+      }
+    }
+    const trials = await trialsOf(sweepId);
+    const points = trials.map((r) => (r.executorSpec as { params: { hidden: number } }).params.hidden);
+    expect(new Set(points).size).toBe(points.length);
+    const [sweep] = await db.select().from(sweeps).where(eq(sweeps.id, sweepId));
+    expect(sweep).toMatchObject({ status: "FAILED", statusMessage: expect.stringMatching(/^The first \d+ trials all failed or were stopped/) });
+    expect(trials.length).toBeLessThan(8);
+  });
+
+  it("trials are submitted with the creator's current rights: a demoted creator's command sweep stops", async () => {
+    const { t, sweepId } = await setup({ job: { command: "python train.py" }, maxTrials: 4, parallelism: 1 });
+    await step(sweepId);
+    expect(await trialsOf(sweepId)).toHaveLength(1);
+    await (await getDb()).update(memberships).set({ role: "user" }).where(and(eq(memberships.orgId, t.orgId), eq(memberships.userId, t.adminId)));
+    const [first] = await trialsOf(sweepId);
+    await finish(first, [[1, 0.5]]);
+    const sweep = await step(sweepId);
+    expect(sweep).toMatchObject({ status: "FAILED", statusMessage: expect.stringContaining("Running your own commands on this machine needs") });
+    expect(await trialsOf(sweepId)).toHaveLength(1);
   });
 
   it("stop cancels queued trials and ends the sweep; nothing more is submitted", async () => {
