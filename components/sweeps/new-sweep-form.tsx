@@ -6,7 +6,6 @@ import { createSweepAction } from "@/app/(app)/[org]/training/sweeps/actions";
 import { FieldError, FormError, SubmitButton } from "@/components/forms/form-parts";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
@@ -131,7 +130,13 @@ export function NewSweepForm({ org, templates, projects, clusters, canRunCommand
           <div className="flex flex-col gap-1.5"><Label htmlFor="parallelism">At once</Label><Input id="parallelism" name="parallelism" type="number" min={1} max={32} defaultValue={v.parallelism ?? "2"} /><FieldError state={state} name="parallelism" /></div>
           <div className="flex flex-col gap-1.5"><Label htmlFor="seed">Seed</Label><Input id="seed" name="seed" type="number" min={0} defaultValue={v.seed ?? "0"} /><FieldError state={state} name="seed" /></div>
           <div className="flex flex-col gap-1.5"><Label htmlFor="minStep">Early stopping from step</Label><Input id="minStep" name="minStep" type="number" min={0} defaultValue={v.minStep ?? "5"} /><FieldError state={state} name="earlyStopping" /></div>
-          <label className="flex items-center gap-2 text-sm sm:col-span-4"><Checkbox name="earlyStopping" defaultChecked={v.earlyStopping === "on"} />Stop trials early by the median rule (worse than the median of the others at the same step)</label>
+          <div className="flex flex-col gap-1.5 sm:col-span-3"><Label htmlFor="earlyStopping">Early stopping</Label>
+            <Select id="earlyStopping" name="earlyStopping" defaultValue={v.earlyStopping ?? "off"}>
+              <option value="off">None: every trial runs to the end</option>
+              <option value="median">Median rule: stop a trial worse than the median of finished ones at its step</option>
+              <option value="asha">ASHA: at steps s, 3s, 9s… keep the best third</option>
+            </Select>
+          </div>
         </CardContent>
       </Card>
       <div><SubmitButton pendingText="Starting…">Start sweep</SubmitButton></div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crowdingDistance, gridPoints, medianStop, nonDominatedFronts, paretoFront, suggestGrid, suggestNsga2, suggestRandom, suggestTpe, type Observation, type SuggestInput } from "./algorithms";
+import { ashaStop, crowdingDistance, gridPoints, medianStop, nonDominatedFronts, paretoFront, suggestGrid, suggestNsga2, suggestRandom, suggestTpe, type Observation, type SuggestInput } from "./algorithms";
 import { contains, decode, encode, seededRng, type Params, type ParamSpec } from "./search-space";
 
 /** Each algorithm on functions whose optimum is known. */
@@ -113,5 +113,21 @@ describe("median stopping rule", () => {
     expect(medianStop([[1, 2], [2, 1.9], [3, 1.8]], others)).toBe(true);
     expect(medianStop([[1, 0.5], [2, 0.4], [3, 0.3]], others)).toBe(false);
     expect(medianStop([[1, 2]], others.slice(0, 2))).toBe(false); // too few others to judge
+  });
+});
+
+describe("ASHA", () => {
+  const curve = (start: number, rate: number, steps: number): Array<[number, number]> => Array.from({ length: steps }, (_, i) => [i + 1, start * Math.exp(-rate * i)]);
+  it("keeps the best third at each rung (1, 3, 9, … steps with η = 3) and stops the rest", () => {
+    const others = [curve(1, 0.3, 20), curve(1.2, 0.3, 20), curve(0.9, 0.3, 20), curve(2, 0.1, 20), curve(1.5, 0.2, 20)];
+    // At step 3 (rung 3): a trial far worse than the others is stopped; the best one goes on.
+    expect(ashaStop(curve(5, 0.1, 3), others, { minStep: 1 })).toBe(true);
+    expect(ashaStop(curve(0.5, 0.3, 3), others, { minStep: 1 })).toBe(false);
+    // Between rungs nothing new is judged: at step 8 the decision is still rung 3's.
+    expect(ashaStop(curve(0.5, 0.3, 8), others, { minStep: 1 })).toBe(false);
+    // Below the first rung, never.
+    expect(ashaStop(curve(9, 0, 2), others, { minStep: 3 })).toBe(false);
+    // Alone at a rung: nothing to compare with.
+    expect(ashaStop(curve(9, 0, 20), [curve(1, 0.3, 5)], { minStep: 1 })).toBe(false);
   });
 });

@@ -233,3 +233,25 @@ export function medianStop(trial: Array<[number, number]>, others: Array<Array<[
   const best = Math.min(...trial.map(([, v]) => v));
   return best > median;
 }
+
+/**
+ * ASHA's stopping rule (Li et al., 2020, as Ray Tune's ASHA scheduler applies it): rungs at
+ * `minStep`·η^k steps; at the highest rung a trial has reached, it goes on only if its value
+ * there is in the best 1/η of the values every trial had on reaching that rung (lower is better).
+ */
+export function ashaStop(trial: Array<[number, number]>, others: Array<Array<[number, number]>>, opts: { minStep: number; eta?: number; minTrials?: number }): boolean {
+  if (trial.length === 0) return false;
+  const eta = opts.eta ?? 3;
+  const last = trial[trial.length - 1][0];
+  const base = Math.max(1, opts.minStep);
+  if (last < base) return false;
+  const rung = base * Math.pow(eta, Math.floor(Math.log(last / base) / Math.log(eta) + 1e-9));
+  // A series' value on reaching the rung: its first point at or after it.
+  const at = (series: Array<[number, number]>) => series.find(([s]) => s >= rung)?.[1];
+  const recorded = others.map(at).filter((v): v is number => v !== undefined);
+  if (recorded.length < (opts.minTrials ?? 1)) return false;
+  const mine = at(trial)!;
+  const sorted = [...recorded, mine].sort((a, b) => a - b);
+  const keep = Math.max(1, Math.floor(sorted.length / eta));
+  return mine > sorted[keep - 1];
+}

@@ -7,7 +7,7 @@ import { systemActor } from "@/server/tenancy/actor";
 import type { OrgContext } from "@/server/tenancy/organizations";
 import { lowerRole, type Role } from "@/server/tenancy/permissions";
 import { cancelJob, submitJob } from "@/server/training/jobs";
-import { medianStop, paretoFront, suggestGrid, suggestNsga2, suggestRandom, suggestTpe, type SuggestInput } from "./algorithms";
+import { ashaStop, medianStop, paretoFront, suggestGrid, suggestNsga2, suggestRandom, suggestTpe, type SuggestInput } from "./algorithms";
 import { seededRng, type Params } from "./search-space";
 import type { CreateSweepInput } from "./sweep-input";
 import { sweepLifecycle, type SweepStatus } from "./sweep-lifecycle";
@@ -107,20 +107,24 @@ async function submitAs(db: Db, row: Sweep): Promise<OrgContext | string> {
   return { ...org, role: lowerRole(created.role, member.role as Role), grants: created.grants.filter((g) => member.grants.includes(g)) };
 }
 
-/** The median stopping rule on the first objective (lower is better after the goal's sign). */
+/** The early-stopping rule on the first objective (lower is better after the goal's sign). */
 async function stopPoorTrials(db: Db, row: Sweep, spec: CreateSweepInput, trials: Trial[], actor: ReturnType<typeof systemActor>) {
+  const rule = spec.earlyStopping!;
   const running = trials.filter((t) => t.status === "RUNNING");
   if (running.length === 0) return;
   const sign = spec.objectives[0].goal === "maximize" ? -1 : 1;
-  // Vizier compares with completed trials only.
-  const completed = trials.filter((o) => o.status === "SUCCEEDED");
-  if (completed.length < spec.earlyStopping!.minTrials) return;
-  const series = await trialSeries(db, row.orgId, [...running, ...completed].map((t) => t.id), spec.objectives[0].metric);
+  // The median rule (Vizier) compares with completed trials; ASHA with every trial that reached the rung.
+  const peers = rule.rule === "median" ? trials.filter((o) => o.status === "SUCCEEDED") : trials;
+  if (rule.rule === "median" && peers.length < rule.minTrials) return;
+  const series = await trialSeries(db, row.orgId, [...new Set([...running, ...peers].map((t) => t.id))], spec.objectives[0].metric);
   const signed = (id: string) => (series.get(id) ?? []).map(([s, v]) => [s, sign * v] as [number, number]);
   for (const t of running) {
-    const others = completed.map((o) => signed(o.id));
-    if (!medianStop(signed(t.id), others, { minTrials: spec.earlyStopping!.minTrials, minStep: spec.earlyStopping!.minStep })) continue;
-    await db.insert(runTags).values({ runId: t.id, orgId: row.orgId, key: EARLY_STOP_TAG, value: "median rule" }).onConflictDoNothing();
+    const others = peers.filter((o) => o.id !== t.id).map((o) => signed(o.id));
+    const stop = rule.rule === "median"
+      ? medianStop(signed(t.id), others, { minTrials: rule.minTrials, minStep: rule.minStep })
+      : ashaStop(signed(t.id), others, { minStep: rule.minStep, eta: rule.eta });
+    if (!stop) continue;
+    await db.insert(runTags).values({ runId: t.id, orgId: row.orgId, key: EARLY_STOP_TAG, value: rule.rule === "median" ? "median rule" : "ASHA" }).onConflictDoNothing();
     await cancelJob(db, { id: row.orgId }, actor, t.id).catch(() => {});
   }
 }

@@ -42,8 +42,16 @@ export const createSweepSchema = z.object({
   algorithm: z.enum(["grid", "random", "tpe", "nsga2"]),
   maxTrials: z.number().int().min(1).max(500),
   parallelism: z.number().int().min(1).max(32).default(2),
-  /** Median stopping rule on the first objective's metric, from `minStep` with `minTrials` to compare. */
-  earlyStopping: z.object({ rule: z.literal("median"), minTrials: z.number().int().min(1).max(100).default(3), minStep: z.number().int().min(0).default(5) }).optional(),
+  /**
+   * On the first objective's metric: the median rule (from `minStep`, with `minTrials` completed
+   * trials to compare), or ASHA (rungs at minStep·η^k; the best 1/η at each rung go on).
+   */
+  earlyStopping: z.object({
+    rule: z.enum(["median", "asha"]),
+    minTrials: z.number().int().min(1).max(100).default(3),
+    minStep: z.number().int().min(0).default(5),
+    eta: z.number().int().min(2).max(10).default(3),
+  }).optional(),
   seed: z.number().int().min(0).max(2 ** 31).default(0),
 }).refine((s) => s.algorithm !== "nsga2" || s.objectives.length === 2, { message: "NSGA-II is for two objectives; use TPE or random for one", path: ["algorithm"] })
   .refine((s) => s.algorithm === "nsga2" || s.objectives.length === 1, { message: "Two objectives need NSGA-II", path: ["objectives"] })

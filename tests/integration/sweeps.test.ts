@@ -105,6 +105,19 @@ describe("sweeps", () => {
     expect(others.filter((r) => r.desiredState === "CANCEL")).toHaveLength(1);
   });
 
+  it("ASHA stops a trial outside the best third at its rung, judged against every trial that got there", async () => {
+    const { sweepId } = await setup({ parallelism: 4, maxTrials: 4, earlyStopping: { rule: "asha", minStep: 1, eta: 3 } });
+    await step(sweepId);
+    const trials = await trialsOf(sweepId);
+    for (const r of trials.slice(0, 3)) await finish(r, [[1, 1.0], [2, 0.8], [3, 0.6]], false);
+    await finish(trials[3], [[1, 3.0], [2, 2.9], [3, 2.8]], false);
+    await step(sweepId);
+    const db = await getDb();
+    const stopped = (await db.select().from(runs).where(eq(runs.sweepId, sweepId))).filter((r) => r.desiredState === "CANCEL");
+    expect(stopped.map((r) => r.id)).toContain(trials[3].id);
+    expect(await db.select().from(runTags).where(and(eq(runTags.runId, trials[3].id), eq(runTags.value, "ASHA")))).toHaveLength(1);
+  });
+
   it("a grid never repeats a point, even one whose trial failed; a sweep whose first trials all fail gives up", async () => {
     const { sweepId } = await setup({ algorithm: "grid", maxTrials: 50, parallelism: 2, space: [{ name: "hidden", type: "int", low: 1, high: 8 }] });
     const db = await getDb();

@@ -29,7 +29,7 @@ export async function createSweepAction(org: string, _prev: FormState, form: For
     },
     space, objectives, algorithm: values.algorithm,
     maxTrials: Number(values.maxTrials), parallelism: Number(values.parallelism), seed: Number(values.seed || 0),
-    earlyStopping: values.earlyStopping === "on" ? { rule: "median", minTrials: 3, minStep: Number(values.minStep || 5) } : undefined,
+    earlyStopping: values.earlyStopping && values.earlyStopping !== "off" ? { rule: values.earlyStopping, minTrials: 3, minStep: Number(values.minStep || 5), eta: 3 } : undefined,
   });
   if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: [String(i.path.find((p) => typeof p === "string" && FIELDS.includes(p)) ?? i.path.at(-1) ?? "_")] }))), values };
   let id: string;

@@ -43,7 +43,7 @@ export default async function SweepPage({ params }: { params: Promise<{ org: str
         <CardContent className="flex flex-col gap-3 pt-6">
           <div className="flex flex-wrap justify-between gap-2 text-sm">
             <span data-testid="sweep-progress">{progress.finished} of {progress.total} trials finished{progress.running ? `, ${progress.running} running` : ""}</span>
-            <span className="text-muted-foreground">{({ tpe: "TPE", random: "Random", grid: "Grid", nsga2: "NSGA-II" } as Record<string, string>)[spec.algorithm]} · {spec.parallelism} at once{spec.earlyStopping ? " · median stopping rule" : ""} · {spec.objectives.map((o) => `${o.goal} ${o.metric}`).join(", ")}</span>
+            <span className="text-muted-foreground">{({ tpe: "TPE", random: "Random", grid: "Grid", nsga2: "NSGA-II" } as Record<string, string>)[spec.algorithm]} · {spec.parallelism} at once{spec.earlyStopping ? (spec.earlyStopping.rule === "asha" ? " · ASHA" : " · median stopping rule") : ""} · {spec.objectives.map((o) => `${o.goal} ${o.metric}`).join(", ")}</span>
           </div>
           <Progress value={progress.finished} max={progress.total} label="Sweep progress" />
         </CardContent>
