@@ -7,7 +7,10 @@ import type { RunStatus } from "@/server/runner/run-lifecycle";
 export interface RunRow {
   id: string; name: string; status: RunStatus; template: string | null; statusMessage: string | null;
   createdAt: Date; startedAt: Date | null; finishedAt: Date | null; createdByEmail: string | null; projectName: string;
+  executor: string; clusterName: string | null; sweepId: string | null;
 }
+
+const where = (r: RunRow) => r.clusterName ?? (r.executor === "local" ? "this machine" : r.executor === "external" ? "a client (SDK)" : r.executor);
 
 export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now: Date }) {
   return (
@@ -15,7 +18,7 @@ export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now
       <Table>
         <TableHeader>
           <TableRow>
-            <TableHead>Name</TableHead><TableHead>Status</TableHead><TableHead className="hidden sm:table-cell">Template</TableHead>
+            <TableHead>Name</TableHead><TableHead>Status</TableHead><TableHead className="hidden sm:table-cell">Template</TableHead><TableHead className="hidden lg:table-cell">Runs on</TableHead>
             <TableHead className="hidden md:table-cell">Project</TableHead><TableHead className="hidden md:table-cell">Submitted by</TableHead>
             <TableHead className="text-right">Duration</TableHead>
           </TableRow>
@@ -29,8 +32,9 @@ export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now
               </TableCell>
               <TableCell><StatusBadge status={r.status} /></TableCell>
               <TableCell className="hidden text-muted-foreground sm:table-cell">{r.template ?? "custom command"}</TableCell>
+              <TableCell className="hidden text-muted-foreground lg:table-cell">{where(r)}</TableCell>
               <TableCell className="hidden text-muted-foreground md:table-cell">{r.projectName}</TableCell>
-              <TableCell className="hidden text-muted-foreground md:table-cell">{r.createdByEmail ?? "—"}</TableCell>
+              <TableCell className="hidden text-muted-foreground md:table-cell">{r.sweepId ? <Link className="hover:underline" href={`/${org}/training/sweeps/${r.sweepId}`}>a sweep</Link> : (r.createdByEmail ?? "—")}</TableCell>
               <TableCell className="text-right tabular-nums">{runDuration(r.startedAt, r.finishedAt, now)}</TableCell>
             </TableRow>
           ))}

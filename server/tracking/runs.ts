@@ -25,11 +25,12 @@ export async function listRuns(db: DbOrTx, orgId: string, filter: RunListFilter)
       id: runs.id, seq: runs.seq, name: runs.name, type: runs.type, status: sql<RunStatus>`${runs.status}`, desiredState: runs.desiredState,
       template: runs.template, executor: runs.executor, statusMessage: runs.statusMessage, exitCode: runs.exitCode,
       createdAt: runs.createdAt, startedAt: runs.startedAt, finishedAt: runs.finishedAt,
-      projectName: projects.name, createdByEmail: users.email,
+      projectName: projects.name, createdByEmail: users.email, clusterName: clusters.name, sweepId: runs.sweepId,
     })
     .from(runs)
     .innerJoin(projects, eq(projects.id, runs.projectId))
     .leftJoin(users, eq(users.id, runs.createdBy))
+    .leftJoin(clusters, eq(clusters.id, runs.clusterId))
     .where(and(...where))
     .orderBy(desc(runs.seq))
     .limit(filter.limit + 1);
@@ -59,7 +60,7 @@ export async function getRunDetail(db: DbOrTx, orgId: string, runId: string) {
   const [cluster] = run.clusterId ? await db.select({ id: clusters.id, name: clusters.name, kind: clusters.kind, address: clusters.address }).from(clusters).where(eq(clusters.id, run.clusterId)) : [];
   return {
     id: run.id, name: run.name, type: run.type, experimentId: run.experimentId, deletedAt: run.deletedAt, heartbeatAt: run.heartbeatAt, status: run.status as RunStatus, desiredState: run.desiredState, executor: run.executor,
-    template: run.template, command: spec.command ?? null, resources: run.resources, cluster: cluster ?? null,
+    template: run.template, command: spec.command ?? null, resources: run.resources, cluster: cluster ?? null, sweepId: run.sweepId,
     distributed: spec.distributed ?? null, pip: spec.pip ?? [], workingDir: spec.cwd ?? null, resumeFrom: spec.resumeFrom ?? null, attempt: run.attempt, remoteId: run.remoteId,
     exitCode: run.exitCode, exitSignal: run.exitSignal, cancelledBy: run.cancelledBy, statusMessage: run.statusMessage,
     maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure, remoteState: run.remoteState, nextCheckAt: run.nextCheckAt,

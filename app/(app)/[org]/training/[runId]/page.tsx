@@ -100,6 +100,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
       <Card>
         <CardContent className="grid grid-cols-2 gap-4 pt-6 text-sm sm:grid-cols-4">
           {facts.map(([k, v]) => <div key={k}><p className="text-xs text-muted-foreground">{k}</p><p className="font-medium tabular-nums break-words">{v}</p></div>)}
+          {run.sweepId ? <div className="col-span-2 sm:col-span-4"><p className="text-xs text-muted-foreground">Sweep</p><Link className="text-sm font-medium hover:underline" href={`/${org}/training/sweeps/${run.sweepId}`}>A trial of a sweep — its progress and the other trials</Link></div> : null}
           {run.cluster ? <div className="col-span-2 sm:col-span-4"><p className="text-xs text-muted-foreground">Cluster</p><Link className="text-sm font-medium hover:underline" href={`/${org}/clusters/${run.cluster.id}`}>{run.cluster.name} — health, and every job on it</Link></div> : null}
           {run.command ? <div className="col-span-2 sm:col-span-4"><p className="text-xs text-muted-foreground">Command</p><p className="font-mono text-xs break-all">{run.command}</p></div> : null}
           <div className="col-span-2 sm:col-span-4">
