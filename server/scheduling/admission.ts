@@ -1,0 +1,139 @@
+/**
+ * Admission of queued jobs to GPU pools, as Kueue does it, over a snapshot: pure, so it is tested
+ * without a database and the runner only applies its decisions. Queues hold a nominal quota per
+ * pool; queues in a cohort lend each other idle quota (a queue may borrow up to its borrowing
+ * limit); a job that cannot fit may preempt lower-priority jobs of its own queue, or reclaim quota
+ * its queue lent to borrowers in the cohort — never a job still inside its minimum runtime.
+ */
+
+export interface Pool { id: string; name: string; gpuType: string | null; gpus: number }
+export interface Quota { poolId: string; nominal: number; borrowingLimit: number | null }
+export interface Queue { id: string; name: string; cohort: string | null; quotas: Quota[] }
+export interface AdmittedJob { runId: string; name: string; queueId: string; poolId: string; gpus: number; priority: number; admittedAt: number; protectedUntil: number }
+export interface PendingJob { runId: string; queueId: string; gpus: number; gpuType: string | null; priority: number; seq: number }
+export interface Snapshot { now: number; pools: Pool[]; queues: Queue[]; admitted: AdmittedJob[]; pending: PendingJob[] }
+
+export type Decision =
+  | { kind: "admit"; runId: string; poolId: string | null; borrowing: boolean }
+  | { kind: "preempt"; runId: string; by: string; reason: string }
+  | { kind: "wait"; runId: string; position: number; reason: string };
+
+interface Ledger {
+  /** GPUs in use per pool, and per queue and pool. */
+  pool: Map<string, number>;
+  queue: Map<string, number>;
+  jobs: Map<string, Map<string, AdmittedJob>>;
+}
+
+const qp = (queueId: string, poolId: string) => `${queueId}\u0000${poolId}`;
+
+export function admitQueuedRuns(s: Snapshot): Decision[] {
+  const pools = new Map(s.pools.map((p) => [p.id, p]));
+  const queues = new Map(s.queues.map((q) => [q.id, q]));
+  const cohorts = new Map<string, Queue[]>();
+  for (const q of s.queues) if (q.cohort) cohorts.set(q.cohort, [...(cohorts.get(q.cohort) ?? []), q]);
+  const ledger: Ledger = { pool: new Map(), queue: new Map(), jobs: new Map() };
+  const add = (j: AdmittedJob, sign: 1 | -1) => {
+    ledger.pool.set(j.poolId, (ledger.pool.get(j.poolId) ?? 0) + sign * j.gpus);
+    ledger.queue.set(qp(j.queueId, j.poolId), (ledger.queue.get(qp(j.queueId, j.poolId)) ?? 0) + sign * j.gpus);
+    const inPool = ledger.jobs.get(j.poolId) ?? new Map<string, AdmittedJob>();
+    ledger.jobs.set(j.poolId, inPool);
+    if (sign === 1) inPool.set(j.runId, j); else inPool.delete(j.runId);
+  };
+  for (const j of s.admitted) add(j, 1);
+
+  const nominal = (queueId: string, poolId: string) => queues.get(queueId)?.quotas.find((x) => x.poolId === poolId)?.nominal ?? 0;
+  const used = (queueId: string, poolId: string) => ledger.queue.get(qp(queueId, poolId)) ?? 0;
+  const cohortOf = (q: Queue) => (q.cohort ? cohorts.get(q.cohort)! : [q]);
+  const cohortRoom = (q: Queue, poolId: string) => cohortOf(q).reduce((n, m) => n + nominal(m.id, poolId) - used(m.id, poolId), 0);
+
+  /** Whether `gpus` more fit for queue q in pool p now; and whether that means borrowing. */
+  const fits = (q: Queue, quota: Quota, gpus: number): { ok: boolean; borrowing: boolean } => {
+    const pool = pools.get(quota.poolId)!;
+    if ((ledger.pool.get(pool.id) ?? 0) + gpus > pool.gpus) return { ok: false, borrowing: false };
+    const after = used(q.id, pool.id) + gpus;
+    if (after <= quota.nominal) return { ok: true, borrowing: false };
+    if (!q.cohort) return { ok: false, borrowing: true };
+    const over = after - quota.nominal;
+    if (quota.borrowingLimit !== null && over > quota.borrowingLimit) return { ok: false, borrowing: true };
+    return { ok: cohortRoom(q, pool.id) >= gpus, borrowing: true };
+  };
+
+  const decisions: Decision[] = [];
+  const waiting = new Map<string, number>();
+  const order = [...s.pending].sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+  for (const job of order) {
+    const q = queues.get(job.queueId);
+    if (!q) { decisions.push(wait(job, waiting, `queue ${job.queueId} does not exist`)); continue; }
+    if (job.gpus === 0) { decisions.push({ kind: "admit", runId: job.runId, poolId: null, borrowing: false }); continue; }
+    const quotas = q.quotas.filter((x) => pools.has(x.poolId) && (!job.gpuType || pools.get(x.poolId)!.gpuType === job.gpuType));
+    if (quotas.length === 0) { decisions.push(wait(job, waiting, `queue ${q.name} has no quota in a pool of ${job.gpuType ?? "GPUs"}`)); continue; }
+
+    const admitted = quotas.find((quota) => fits(q, quota, job.gpus).ok);
+    if (admitted) {
+      const borrowing = fits(q, admitted, job.gpus).borrowing;
+      // Admitted in this pass: not a candidate for preemption in the same pass.
+      add({ runId: job.runId, name: job.runId, queueId: q.id, poolId: admitted.poolId, gpus: job.gpus, priority: job.priority, admittedAt: s.now, protectedUntil: Infinity }, 1);
+      decisions.push({ kind: "admit", runId: job.runId, poolId: admitted.poolId, borrowing });
+      continue;
+    }
+    const plan = quotas.map((quota) => preemptionPlan(q, quota, job)).find((p) => p !== null);
+    if (plan) {
+      for (const victim of plan.victims) {
+        add(victim, -1);
+        decisions.push({ kind: "preempt", runId: victim.runId, by: job.runId, reason: victim.queueId === q.id
+          ? `preempted by a priority-${job.priority} job of queue ${q.name} (its priority is ${victim.priority})`
+          : `its queue ${queues.get(victim.queueId)?.name} was borrowing from queue ${q.name}, which needs its quota back` });
+      }
+      // The GPUs are promised to this job: later jobs in this pass do not take them.
+      add({ runId: job.runId, name: job.runId, queueId: q.id, poolId: plan.poolId, gpus: job.gpus, priority: job.priority, admittedAt: s.now, protectedUntil: Infinity }, 1);
+      decisions.push(wait(job, waiting, `preempting ${plan.victims.length} job${plan.victims.length === 1 ? "" : "s"} in pool ${pools.get(plan.poolId)!.name}; starts when they have stopped`));
+      continue;
+    }
+    decisions.push(wait(job, waiting, whyWaiting(q, quotas[0], job)));
+  }
+  return decisions;
+
+  /**
+   * The fewest jobs to stop so that `job` fits in this pool: lower-priority jobs of its own queue,
+   * and borrowers of other cohort queues when the job fits within its queue's nominal quota —
+   * lowest priority first, newest first; none inside its minimum runtime.
+   */
+  function preemptionPlan(q: Queue, quota: Quota, job: PendingJob): { poolId: string; victims: AdmittedJob[] } | null {
+    const withinNominal = used(q.id, quota.poolId) + job.gpus <= quota.nominal;
+    const borrowers = new Set(cohortOf(q).filter((m) => m.id !== q.id && used(m.id, quota.poolId) > nominal(m.id, quota.poolId)).map((m) => m.id));
+    const candidates = [...(ledger.jobs.get(quota.poolId)?.values() ?? [])]
+      .filter((v) => v.protectedUntil <= s.now && ((v.queueId === q.id && v.priority < job.priority) || (withinNominal && borrowers.has(v.queueId))))
+      .sort((a, b) => a.priority - b.priority || b.admittedAt - a.admittedAt);
+    const taken: AdmittedJob[] = [];
+    for (const v of candidates) {
+      // A borrower stops being a candidate once its queue is back within its nominal quota.
+      if (v.queueId !== q.id && used(v.queueId, quota.poolId) <= nominal(v.queueId, quota.poolId)) continue;
+      add(v, -1);
+      taken.push(v);
+      if (fits(q, quota, job.gpus).ok) {
+        for (const t of taken) add(t, 1); // restored: the caller applies the plan
+        return { poolId: quota.poolId, victims: taken };
+      }
+    }
+    for (const t of taken) add(t, 1);
+    return null;
+  }
+
+  function whyWaiting(q: Queue, quota: Quota, job: PendingJob): string {
+    const pool = pools.get(quota.poolId)!;
+    const inPool = ledger.pool.get(pool.id) ?? 0;
+    const mine = used(q.id, pool.id);
+    const jobs = [...(ledger.jobs.get(pool.id)?.values() ?? [])].filter((j) => j.queueId === q.id).length;
+    if (mine + job.gpus > quota.nominal) {
+      return `quota for pool ${pool.name} exhausted: ${mine}/${quota.nominal} GPUs in use by ${jobs} job${jobs === 1 ? "" : "s"} of queue ${q.name}${q.cohort ? ", and nothing idle to borrow in its cohort" : ""}`;
+    }
+    return `pool ${pool.name} is full: ${inPool}/${pool.gpus} GPUs in use`;
+  }
+}
+
+function wait(job: PendingJob, waiting: Map<string, number>, reason: string): Decision {
+  const position = (waiting.get(job.queueId) ?? 0) + 1;
+  waiting.set(job.queueId, position);
+  return { kind: "wait", runId: job.runId, position, reason };
+}
