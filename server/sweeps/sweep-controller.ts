@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { memberships, organizations, runTags, sweeps } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
-import type { Controller, RunnerOptions } from "@/server/runner/controller";
+import type { Controller } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
 import type { OrgContext } from "@/server/tenancy/organizations";
 import { lowerRole, type Role } from "@/server/tenancy/permissions";

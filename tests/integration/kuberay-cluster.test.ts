@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { runLogs, runs } from "@/server/db/schema";
+import { runLogs } from "@/server/db/schema";
 import { createKubeRayExecutor, kubeRayStatus, rayJobName } from "@/server/executors/kuberay/kuberay-executor";
 import { callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
 import { runUntil, testRunnerOptions } from "../helpers/runner";

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
 import { clusters, runLogs, runs } from "@/server/db/schema";
 import { runOnce } from "@/server/runner/runner";

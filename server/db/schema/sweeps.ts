@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { desiredStateEnum, projects } from "./tracking";
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { lifecycleColumns } from "./lifecycle-columns";
+import { projects } from "./tracking";
 import { organizations, users } from "./tenancy";
 
 /**
@@ -14,12 +15,7 @@ export const sweeps = pgTable("sweeps", {
   projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
   seq: bigserial("seq", { mode: "number" }).notNull(),
   name: text("name").notNull(),
-  status: text("status").notNull(),
-  desiredState: desiredStateEnum("desired_state").notNull().default("RUN"),
-  version: bigint("version", { mode: "number" }).notNull().default(0),
-  leaseOwner: text("lease_owner"),
-  leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
-  nextCheckAt: timestamp("next_check_at", { withTimezone: true }).defaultNow(),
+  ...lifecycleColumns(),
   /** SweepSpec (server/sweeps/sweep-input.ts): space, objectives, algorithm, budget, the job. */
   spec: jsonb("spec").$type<Record<string, unknown>>().notNull(),
   /** The role and grants trials are submitted with: the creator's, checked when the sweep was created. */

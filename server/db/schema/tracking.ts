@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { clusters } from "./clusters";
+import { lifecycleColumns } from "./lifecycle-columns";
 import { organizations, users } from "./tenancy";
 
 /** Whether the current attempt reached its executor (intent before effect). */
@@ -8,7 +9,7 @@ import { organizations, users } from "./tenancy";
 export type RemoteState = "NONE" | "SUBMITTED" | "LOST" | "ORPHANED" | "STOPPED";
 
 export const runTypeEnum = pgEnum("run_type", ["training", "evaluation", "optimization", "simulation", "inference"]);
-export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL"]);
+export { desiredStateEnum } from "./lifecycle-columns";
 
 export const projects = pgTable("projects", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -41,16 +42,8 @@ export const runs = pgTable("runs", {
   seq: bigserial("seq", { mode: "number" }).notNull(),
   name: text("name").notNull(),
   type: runTypeEnum("type").notNull().default("training"),
-  /** One of the run lifecycle's statuses (server/runner/run-lifecycle.ts); written only by it. */
-  status: text("status").notNull(),
-  /** What the user wants (Kubernetes spec vs status): the runner drives status towards it. */
-  desiredState: desiredStateEnum("desired_state").notNull().default("RUN"),
-  /** Fencing token: bumped by every claim and every transition. */
-  version: bigint("version", { mode: "number" }).notNull().default(0),
-  leaseOwner: text("lease_owner"),
-  leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
-  /** When a runner should look at the run next; null when no runner has anything to do. */
-  nextCheckAt: timestamp("next_check_at", { withTimezone: true }).defaultNow(),
+  /** Status (server/runner/run-lifecycle.ts), desired state, version, lease, next check. */
+  ...lifecycleColumns(),
   /** "local" | "ray" | … ; "none" for runs logged from outside (SDKs, MLflow clients). */
   executor: text("executor").notNull().default("local"),
   /** The sweep this run is a trial of (no FK: sweeps reference projects, declared after runs). */
