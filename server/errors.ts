@@ -24,3 +24,9 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string) { super(message, "CONFLICT"); }
 }
+
+/** A spending limit is reached: 402, so clients tell it apart from a missing permission. */
+export class BudgetSpentError extends DomainError {
+  readonly status = 402;
+  constructor(message: string) { super(message, "FORBIDDEN"); }
+}

@@ -1,4 +1,5 @@
 import { clustersRouter } from "./routers/clusters";
+import { schedulingRouter } from "./routers/scheduling";
 import { sweepsRouter } from "./routers/sweeps";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   experiments: experimentsRouter,
   clusters: clustersRouter,
   sweeps: sweepsRouter,
+  scheduling: schedulingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -80,7 +80,7 @@ export interface Lifecycle<S extends string, T extends LifecycleTable> extends L
    * Records a new desired state on an active entity (cancel, suspend): bumps the version, which
    * fences whoever holds the lease, and makes it due at once. Null when it is not active.
    */
-  requestChange(tx: DbOrTx, target: { id: string; orgId: string }, set: ColumnValues<T>): Promise<Row<T> | null>;
+  requestChange(tx: DbOrTx, target: { id: string; orgId: string }, set: ColumnValues<T>, guard?: SQL): Promise<Row<T> | null>;
   /** Writes this lifecycle's statuses and pairs where the database checks them (once per process). */
   register(): Promise<void>;
 }
@@ -160,10 +160,10 @@ export function defineLifecycle<const S extends string, T extends LifecycleTable
       return { ok: true, version, row };
     },
 
-    async requestChange(tx, target, set) {
+    async requestChange(tx, target, set, guard) {
       const [row] = (await tx.update(table)
         .set({ ...set, version: sql`${table.version} + 1`, leaseOwner: null, leaseExpiresAt: null, nextCheckAt: sql`now()` } as never)
-        .where(and(eq(table.id, target.id), eq(table.orgId, target.orgId), sql`${table.status} in ${active}`))
+        .where(and(eq(table.id, target.id), eq(table.orgId, target.orgId), sql`${table.status} in ${active}`, guard))
         .returning()) as Row<T>[];
       return row ?? null;
     },

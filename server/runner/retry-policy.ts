@@ -1,17 +1,18 @@
 import type { RemoteStatus } from "@/server/executors/types";
 
-export interface RetryPolicy { attempt: number; maxRetries: number; retryOnFailure: boolean; desiredState: "RUN" | "CANCEL" }
+export interface RetryPolicy { attempt: number; maxRetries: number; retryOnFailure: boolean; desiredState: "RUN" | "CANCEL" | "PREEMPT"; preemptions?: number }
 
 /**
  * Whether an attempt that ended gets another one. A job its executor lost is retried (the
  * platform's fault, as a Kubernetes Job's backoffLimit treats a vanished pod); a job that failed
- * on its own is retried only when its spec asks for it. Never after a cancel.
+ * on its own is retried only when its spec asks for it. Never after a cancel. Attempts that
+ * were preempted are the scheduler's doing and use up no retries.
  */
 export function retryDecision(run: RetryPolicy, status: RemoteStatus): { retry: boolean; note: string | null } {
   if (run.desiredState === "CANCEL") return { retry: false, note: null };
   const retryable = status.state === "LOST" || (status.state === "FAILED" && run.retryOnFailure);
   if (!retryable) return { retry: false, note: null };
-  if (run.attempt <= run.maxRetries) return { retry: true, note: null };
+  if (run.attempt - (run.preemptions ?? 0) <= run.maxRetries) return { retry: true, note: null };
   return { retry: false, note: run.maxRetries === 0 ? "retries are off for this job" : `no retries left (${run.maxRetries} of ${run.maxRetries} used)` };
 }
 

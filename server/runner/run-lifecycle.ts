@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { runs } from "@/server/db/schema";
+import { releaseAllocation } from "@/server/scheduling/allocations";
 import { expireRunTokens } from "@/server/tracking/run-tokens";
 import { defineLifecycle } from "./lifecycle";
 
@@ -36,8 +37,12 @@ export const runLifecycle = defineLifecycle({
     return {};
   },
   onEnter: async (tx, { row, from, to }) => {
-    // A finished run's token dies with it; a retry gets a fresh one for its new attempt.
-    if (from !== null && (ended(to) || to === "QUEUED")) await expireRunTokens(tx, row.id);
+    // A finished run's token dies with it; a retry gets a fresh one for its new attempt. Its
+    // GPUs go back to the pool in the same transaction: admission never counts a stopped job.
+    if (from !== null && (ended(to) || to === "QUEUED")) {
+      await expireRunTokens(tx, row.id);
+      await releaseAllocation(tx, row.id);
+    }
   },
 });
 

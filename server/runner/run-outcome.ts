@@ -10,7 +10,7 @@ export function executorStart(status: RemoteStatus): ColumnValues<typeof runs> {
 }
 
 /** A cancel that lost the race to completion still ends CANCELLED, noting how the job really ended. */
-export function finalStatus(desired: "RUN" | "CANCEL", status: RemoteStatus, note: string | null): [RunStatus, string] {
+export function finalStatus(desired: "RUN" | "CANCEL" | "PREEMPT", status: RemoteStatus, note: string | null): [RunStatus, string] {
   const how = status.state === "SUCCEEDED" ? "exited with code 0"
     : status.state === "FAILED" ? (status.message ?? `exited with code ${status.exitCode}`)
     : status.state === "STOPPED" ? "stopped"

@@ -17,6 +17,8 @@ import { reconcileExternalRun } from "./external-run-step";
 import { jobSpecFor } from "./run-job-spec";
 import { executorStart, finalStatus } from "./run-outcome";
 import { retryOrphanedStops, stopOrphans } from "./orphaned-remotes";
+import { dropAdmission, holdsAdmission, needsAdmission, requeueAfterPreemption } from "./run-admission";
+import { admissionPass } from "@/server/scheduling/admission-pass";
 
 type Run = typeof runs.$inferSelect;
 
@@ -44,7 +46,10 @@ export const runController: Controller<typeof runs> = {
   },
   reconcile: (db, opts, row, signal) =>
     row.executor === "external" ? reconcileExternalRun(db, opts, row, signal) : new RunStep(db, opts, { ...row }, signal).reconcile(),
-  housekeeping: (db, opts) => retryOrphanedStops(db, opts),
+  housekeeping: async (db, opts) => {
+    await retryOrphanedStops(db, opts);
+    await admissionPass(db);
+  },
   sweep: async (db, opts) => {
     await stopOrphans(db, opts);
     if (opts.retention) {
@@ -135,7 +140,9 @@ class RunStep {
     }
     if (run.status === "QUEUED") {
       if (run.desiredState === "CANCEL") return void (await this.move("CANCELLED", "cancelled before it started", { statusMessage: "Cancelled" }));
+      if (run.desiredState === "PREEMPT") return void (await dropAdmission(this.db, this.opts, run));
       if (!executor) return void (await this.move("FAILED", this.missing, { statusMessage: `Cannot start: ${this.missing}` }));
+      if (needsAdmission(run) && !(await holdsAdmission(this.db, this.opts, run))) return;
       const resume = (run.executorSpec as { env?: Record<string, string> }).env?.ANVIL_RESUME_FROM;
       if (resume && !(await hasArtifact(this.db, run, resume))) {
         return void (await this.move("FAILED", "checkpoint missing", { statusMessage: `Cannot start: its checkpoint was never copied into it (${resume}); resume again` }));
@@ -152,6 +159,7 @@ class RunStep {
       if (status.state === "LOST" && run.desiredState === "CANCEL") {
         return void (await this.move("CANCELLED", "cancelled before its job was submitted", { statusMessage: "Cancelled" }));
       }
+      if (status.state === "LOST" && run.desiredState === "PREEMPT") return this.finish(status);
       if (status.state === "LOST") {
         // Intent recorded but nothing under that id yet: submit (absorbed if it already exists).
         const token = await issueRunToken(this.db, run);
@@ -172,8 +180,10 @@ class RunStep {
     if (logs === "fenced") return;
     if (ended && logs === "more") return this.release(0); // not terminal until every byte is in
 
-    if (run.desiredState === "CANCEL" && !ended) {
+    if (run.desiredState !== "RUN" && !ended) {
       await this.call((o) => executor.stop(remoteId, o));
+      // A preempted job holds its GPUs until it has stopped; the preemption's reason stays shown.
+      if (run.desiredState === "PREEMPT") return this.release(Math.min(this.opts.pollMs, 500));
       if (await this.abandonStop("the job did not stop in time")) return;
       return this.release(Math.min(this.opts.pollMs, 500), { statusMessage: "Stopping…" });
     }
@@ -214,6 +224,12 @@ class RunStep {
       ...executorStart(status),
       ...(status.finishedAt ? { finishedAt: new Date(status.finishedAt) } : {}),
     };
+    // Preempted and stopped (not finished first: a job that completed keeps its success).
+    if (run.desiredState === "PREEMPT" && status.state !== "SUCCEEDED") {
+      const { reason, set } = await requeueAfterPreemption(this.db, run);
+      if (await this.move("QUEUED", reason, set)) await this.release(0);
+      return;
+    }
     const lost = status.state === "LOST";
     const decision = retryDecision(run, status);
     if (decision.retry) {

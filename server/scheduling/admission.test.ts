@@ -57,7 +57,26 @@ describe("admission", () => {
     const d = byRun(admitQueuedRuns(snap({ pools: [small], queues: [queue("vision", 8, null)], admitted: [running("r", "vision", 3)], pending: [queued("two", "vision", 2), queued("cpu", "vision", 0), queued("h100", "vision", 1, 0, "H100")] })));
     expect(d.two).toMatchObject({ kind: "wait", reason: "pool a100 is full: 3/4 GPUs in use" });
     expect(d.cpu).toMatchObject({ kind: "admit", poolId: null });
-    expect(d.h100).toMatchObject({ kind: "wait", reason: "queue vision has no quota in a pool of H100" });
+    expect(d.h100).toMatchObject({ kind: "wait", reason: "queue vision has no quota in a pool of H100 where this job runs" });
+  });
+
+  it("matches pools to where the job runs; a blocked job keeps its place with its reason", () => {
+    const pools = [{ ...pool, id: "ray", name: "ray-a100", target: "cluster:ray" }, { ...pool, id: "local", name: "local", target: "executor:local" }];
+    const q = { id: "vision", name: "vision", cohort: null, quotas: [{ poolId: "ray", nominal: 8, borrowingLimit: null }, { poolId: "local", nominal: 8, borrowingLimit: null }] };
+    const d = byRun(admitQueuedRuns(snap({ pools, queues: [q], pending: [
+      { ...queued("here", "vision", 2), target: "executor:local" },
+      { ...queued("broke", "vision", 2), blockedBy: "the budget is spent" },
+      { ...queued("there", "vision", 2), target: "cluster:ray" },
+    ] })));
+    expect(d.here).toMatchObject({ kind: "admit", poolId: "local" });
+    expect(d.there).toMatchObject({ kind: "admit", poolId: "ray" });
+    expect(d.broke).toEqual({ kind: "wait", runId: "broke", position: 1, reason: "the budget is spent" });
+  });
+
+  it("a job already asked to stop is counted on first and not asked twice", () => {
+    const admitted = [running("stopping", "vision", 6, 0, { preempting: true }), running("other", "vision", 2, 0)];
+    const d = admitQueuedRuns(snap({ admitted, pending: [queued("urgent", "nlp", 4, 100)] }));
+    expect(d).toEqual([{ kind: "wait", runId: "urgent", position: 1, reason: "preempting 1 job in pool a100; starts when they have stopped" }]);
   });
 
   it("never over-commits: across a random workload, usage stays within every pool and every cohort", () => {

@@ -6,11 +6,14 @@
  * its queue lent to borrowers in the cohort — never a job still inside its minimum runtime.
  */
 
-export interface Pool { id: string; name: string; gpuType: string | null; gpus: number }
+/** `target` = where the pool's GPUs are (an executor or a cluster); null = wherever the job runs. */
+export interface Pool { id: string; name: string; gpuType: string | null; gpus: number; target?: string | null }
 export interface Quota { poolId: string; nominal: number; borrowingLimit: number | null }
 export interface Queue { id: string; name: string; cohort: string | null; quotas: Quota[] }
-export interface AdmittedJob { runId: string; name: string; queueId: string; poolId: string; gpus: number; priority: number; admittedAt: number; protectedUntil: number }
-export interface PendingJob { runId: string; queueId: string; gpus: number; gpuType: string | null; priority: number; seq: number }
+/** `preempting`: already asked to stop; its GPUs are the first a new plan counts on. */
+export interface AdmittedJob { runId: string; name: string; queueId: string; poolId: string; gpus: number; priority: number; admittedAt: number; protectedUntil: number; preempting?: boolean }
+/** `blockedBy`: a reason outside quotas (a spent budget) that keeps the job waiting in its place. */
+export interface PendingJob { runId: string; queueId: string; gpus: number; gpuType: string | null; priority: number; seq: number; target?: string | null; blockedBy?: string }
 export interface Snapshot { now: number; pools: Pool[]; queues: Queue[]; admitted: AdmittedJob[]; pending: PendingJob[] }
 
 export type Decision =
@@ -65,9 +68,13 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
   for (const job of order) {
     const q = queues.get(job.queueId);
     if (!q) { decisions.push(wait(job, waiting, `queue ${job.queueId} does not exist`)); continue; }
+    if (job.blockedBy) { decisions.push(wait(job, waiting, job.blockedBy)); continue; }
     if (job.gpus === 0) { decisions.push({ kind: "admit", runId: job.runId, poolId: null, borrowing: false }); continue; }
-    const quotas = q.quotas.filter((x) => pools.has(x.poolId) && (!job.gpuType || pools.get(x.poolId)!.gpuType === job.gpuType));
-    if (quotas.length === 0) { decisions.push(wait(job, waiting, `queue ${q.name} has no quota in a pool of ${job.gpuType ?? "GPUs"}`)); continue; }
+    const quotas = q.quotas.filter((x) => {
+      const pool = pools.get(x.poolId);
+      return pool && (!job.gpuType || pool.gpuType === job.gpuType) && (!pool.target || !job.target || pool.target === job.target);
+    });
+    if (quotas.length === 0) { decisions.push(wait(job, waiting, `queue ${q.name} has no quota in a pool of ${job.gpuType ?? "GPUs"} where this job runs`)); continue; }
 
     const admitted = quotas.find((quota) => fits(q, quota, job.gpus).ok);
     if (admitted) {
@@ -81,6 +88,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     if (plan) {
       for (const victim of plan.victims) {
         add(victim, -1);
+        if (victim.preempting) continue; // asked already: it is stopping
         decisions.push({ kind: "preempt", runId: victim.runId, by: job.runId, reason: victim.queueId === q.id
           ? `preempted by a priority-${job.priority} job of queue ${q.name} (its priority is ${victim.priority})`
           : `its queue ${queues.get(victim.queueId)?.name} was borrowing from queue ${q.name}, which needs its quota back` });
@@ -104,7 +112,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const borrowers = new Set(cohortOf(q).filter((m) => m.id !== q.id && used(m.id, quota.poolId) > nominal(m.id, quota.poolId)).map((m) => m.id));
     const candidates = [...(ledger.jobs.get(quota.poolId)?.values() ?? [])]
       .filter((v) => v.protectedUntil <= s.now && ((v.queueId === q.id && v.priority < job.priority) || (withinNominal && borrowers.has(v.queueId))))
-      .sort((a, b) => a.priority - b.priority || b.admittedAt - a.admittedAt);
+      .sort((a, b) => Number(Boolean(b.preempting)) - Number(Boolean(a.preempting)) || a.priority - b.priority || b.admittedAt - a.admittedAt);
     const taken: AdmittedJob[] = [];
     for (const v of candidates) {
       // A borrower stops being a candidate once its queue is back within its nominal quota.
@@ -125,8 +133,12 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const inPool = ledger.pool.get(pool.id) ?? 0;
     const mine = used(q.id, pool.id);
     const jobs = [...(ledger.jobs.get(pool.id)?.values() ?? [])].filter((j) => j.queueId === q.id).length;
-    if (mine + job.gpus > quota.nominal) {
+    if (mine >= quota.nominal) {
       return `quota for pool ${pool.name} exhausted: ${mine}/${quota.nominal} GPUs in use by ${jobs} job${jobs === 1 ? "" : "s"} of queue ${q.name}${q.cohort ? ", and nothing idle to borrow in its cohort" : ""}`;
+    }
+    if (mine + job.gpus > quota.nominal) {
+      const idle = q.cohort ? Math.max(0, cohortRoom(q, pool.id) - (quota.nominal - mine)) : 0;
+      return `needs ${job.gpus} GPUs of pool ${pool.name}: queue ${q.name} has ${quota.nominal - mine} of its ${quota.nominal} free${q.cohort ? ` and ${idle} idle to borrow in its cohort` : ""}`;
     }
     return `pool ${pool.name} is full: ${inPool}/${pool.gpus} GPUs in use`;
   }

@@ -9,7 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 /** `host`: running commands on the machine Anvil runs on (jobs on the local executor). */
 /** `cluster`: registered Ray / KubeRay clusters; `execute` = run jobs on one. */
-export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster"] as const;
+/** `quota`: GPU pools, queues and the budget; everyone sees them, admins change them. */
+export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster", "quota"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "create" | "read" | "update" | "delete" | "execute";
 export type Permission = `${Resource}:${Action}`;
@@ -21,15 +22,15 @@ const MATRIX: Record<Role, Partial<Record<Resource, readonly Action[]>>> = {
   admin: Object.fromEntries(RESOURCES.map((r) => [r, ALL])),
   manager: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"], audit: READ,
-    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL,
+    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL, quota: READ,
   },
   user: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"],
     project: ["create", "read", "update"], experiment: ["create", "read", "update"],
-    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"],
+    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"], quota: READ,
   },
   viewer: {
-    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ,
+    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ, quota: READ,
   },
 };
 

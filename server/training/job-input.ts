@@ -45,6 +45,10 @@ export const submitJobSchema = z.object({
   runtimeEnv: runtimeEnvSchema.optional(),
   /** Resume from a checkpoint: an artifact of another run in this organization. */
   resumeFrom: z.object({ runId: idSchema, path: z.string().min(1).max(1000) }).optional(),
+  /** GPU jobs wait for admission in a queue: the one named, else the organization's default. */
+  queue: z.string().trim().min(1).max(60).optional(),
+  /** Higher goes first in its queue, and may preempt lower-priority jobs of the same queue. */
+  priority: z.number().int().min(0).max(1_000_000).default(0),
   /** Further attempts when the executor loses the job (and after a failure, with retryOnFailure). */
   maxRetries: z.number().int().min(0).max(10).default(2),
   retryOnFailure: z.boolean().default(false),

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { clusters, projects, runParams, runs } from "@/server/db/schema";
+import { clusters, projects, queues, runParams, runs } from "@/server/db/schema";
 import { ConflictError, ValidationError } from "@/server/errors";
 import { RUN_STATUSES, isTerminal, type RunStatus } from "@/server/runner/run-lifecycle";
 import type { Actor } from "@/server/tenancy/actor";
@@ -9,6 +9,7 @@ import { setRunDeleted } from "@/server/tracking/retention";
 import { getRunDetail, getRunRow } from "@/server/tracking/runs";
 import { loadClusterExecutor } from "@/server/clusters/cluster-executors";
 import { log } from "@/server/log";
+import { runScheduling } from "@/server/scheduling/run-scheduling";
 import type { SubmitJobInput } from "./job-input";
 import { cancelJob, submitJob } from "./jobs";
 
@@ -43,13 +44,14 @@ function jobSummary(run: typeof runs.$inferSelect, cluster: { id: string; name: 
     id: run.id, name: run.name, status: run.status as RunStatus, statusMessage: run.statusMessage, executor: run.executor,
     cluster, remoteId: run.remoteId, attempt: run.attempt, template: run.template, projectId: run.projectId,
     createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt, exitCode: run.exitCode,
+    gpus: run.gpus, priority: run.priority, queuePosition: run.status === "QUEUED" ? run.queuePosition : null, pendingReason: run.status === "QUEUED" ? run.pendingReason : null,
   };
 }
 
 export async function getJob(db: Db, orgId: string, id: string) {
   const detail = await getRunDetail(db, orgId, id);
   if (detail.executor === "external") throw new ValidationError("This run was logged from a client, not run by Anvil: see /api/v1/runs/{id}");
-  return detail;
+  return { ...detail, scheduling: await runScheduling(db, orgId, id) };
 }
 
 /**
@@ -80,13 +82,14 @@ export async function jobSettings(db: Db, orgId: string, id: string): Promise<Su
   const spec = run.executorSpec as { command?: string; env?: Record<string, string>; distributed?: SubmitJobInput["distributed"]; pip?: string[]; cwd?: string };
   const params = await db.select().from(runParams).where(eq(runParams.runId, id));
   const [cluster] = run.clusterId ? await db.select({ id: clusters.id }).from(clusters).where(eq(clusters.id, run.clusterId)) : [];
+  const [queue] = run.queueId ? await db.select({ name: queues.name }).from(queues).where(eq(queues.id, run.queueId)) : [];
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).filter(([k]) => !k.startsWith("ANVIL_")));
   return {
     projectId: run.projectId, name: run.name, template: run.template ?? undefined, command: run.template ? undefined : spec.command,
     hyperparameters: Object.fromEntries(params.map((p) => [p.key, p.value])),
     resources: run.resources as SubmitJobInput["resources"], executor: "local", clusterId: cluster?.id,
     distributed: spec.distributed, runtimeEnv: cluster ? { env, pip: run.template ? [] : (spec.pip ?? []), workingDir: spec.cwd } : undefined,
-    maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure,
+    queue: queue?.name, priority: run.priority, maxRetries: run.maxRetries, retryOnFailure: run.retryOnFailure,
   };
 }
 

@@ -1,7 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, DbOrTx } from "@/server/db/client";
 import { clusters, runParams, runs } from "@/server/db/schema";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
+import { BudgetSpentError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
+import { jobGpus } from "@/server/scheduling/allocations";
+import { budgetOf, budgetSentence } from "@/server/scheduling/costs";
+import { resolveQueue } from "@/server/scheduling/pools";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
@@ -54,10 +57,13 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
     const cluster = onCluster ? await findCluster(tx as unknown as Db, org.id, input) : null;
     const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, input.project ?? "Default");
     const experimentId = (await ensureExperiment(tx, org.id, project.id, extra.experiment ?? "Default")).id;
+    const gpus = jobGpus({ resources: input.resources, distributed: onCluster ? distributed : undefined });
+    const queueId = await admissionQueue(tx, org.id, input.queue, gpus);
     const created = await runLifecycle.create(tx, {
       values: {
         orgId: org.id, projectId: project.id, experimentId, name: input.name, type: "training",
         executor: cluster?.kind ?? input.executor, clusterId: cluster?.id ?? null, template: template?.id ?? null, resources: input.resources,
+        queueId, gpus, priority: input.priority,
         sweepId: extra.sweepId ?? null,
         executorSpec: {
           command, params: hyperparameters,
@@ -85,6 +91,21 @@ export async function submitJob(db: Db, org: OrgContext, actor: Actor, input: Su
   if (input.resumeFrom) await copyCheckpoint(db, org, actor, input.resumeFrom, run);
   wakeRunner();
   return run;
+}
+
+/**
+ * The queue a GPU job waits in (none when the organization has no default and none is named),
+ * refused at once when the organization's budget is spent: a new job would only wait for it.
+ */
+async function admissionQueue(tx: DbOrTx, orgId: string, queue: string | undefined, gpus: number): Promise<string | null> {
+  if (gpus === 0) {
+    if (queue) throw new ValidationError("Queues schedule GPUs, and this job asks for none");
+    return null;
+  }
+  const queueId = await resolveQueue(tx, orgId, queue);
+  const budget = queueId ? await budgetOf(tx, orgId) : null;
+  if (budget?.state === "spent") throw new BudgetSpentError(`Not submitted: ${budgetSentence(budget)}`);
+  return queueId;
 }
 
 /** The named cluster, share-locked so it cannot be deleted while the job is being queued. */

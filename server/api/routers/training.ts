@@ -6,6 +6,7 @@ import { submitJobSchema } from "@/server/training/job-input";
 import { jobSettings, rerunJob } from "@/server/training/job-views";
 import { JOB_TEMPLATES, templateView } from "@/server/training/templates";
 import { listProjects } from "@/server/tracking/projects";
+import { runScheduling } from "@/server/scheduling/run-scheduling";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 export const trainingRouter = createTRPCRouter({
@@ -21,6 +22,10 @@ export const trainingRouter = createTRPCRouter({
   cancel: orgProcedure("run:execute")
     .input(z.object({ runId: idSchema }))
     .mutation(({ ctx, input }) => cancelJob(ctx.db, ctx.org, ctx.actor, input.runId)),
+  /** Its queue, place and pending reason, the pool it holds, who preempted it, its cost. */
+  scheduling: orgProcedure("run:read")
+    .input(z.object({ runId: idSchema }))
+    .query(({ ctx, input }) => runScheduling(ctx.db, ctx.org.id, input.runId)),
   /** The settings a job ran with, for the form to start from (clone). */
   // Needs what a clone needs: the settings include the job's environment variables.
   settings: orgProcedure("run:create")

@@ -4,3 +4,4 @@ export * from "./lifecycle";
 export * from "./mlflow";
 export * from "./clusters";
 export * from "./sweeps";
+export * from "./scheduling";

@@ -1,6 +1,6 @@
 import { bigint, pgEnum, text, timestamp } from "drizzle-orm/pg-core";
 
-export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL"]);
+export const desiredStateEnum = pgEnum("desired_state", ["RUN", "CANCEL", "PREEMPT"]);
 
 /**
  * The columns a table needs to be driven by the runner as a lifecycle (server/runner/lifecycle.ts),

@@ -50,6 +50,17 @@ export const runs = pgTable("runs", {
   sweepId: uuid("sweep_id"),
   /** The registered cluster the run is submitted to (executor "ray" or "kuberay"). */
   clusterId: uuid("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
+  /** GPU jobs wait in a queue for admission (server/scheduling); no FK: queues are declared later. */
+  queueId: uuid("queue_id"),
+  priority: integer("priority").notNull().default(0),
+  /** GPUs the job asks for in all (driver and workers): what admission counts. */
+  gpus: integer("gpus").notNull().default(0),
+  /** While queued: its place in its queue and why it waits, from the last admission pass. */
+  queuePosition: integer("queue_position"),
+  pendingReason: text("pending_reason"),
+  /** The run that preempted this one last, and how often it was preempted (not counted as retries). */
+  preemptedBy: uuid("preempted_by"),
+  preemptions: integer("preemptions").notNull().default(0),
   executorSpec: jsonb("executor_spec").$type<Record<string, unknown>>().notNull().default({}),
   resources: jsonb("resources").$type<Record<string, unknown>>().notNull().default({}),
   template: text("template"),
@@ -85,6 +96,7 @@ export const runs = pgTable("runs", {
   index("runs_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
   index("runs_cluster_idx").on(t.clusterId).where(sql`cluster_id is not null`),
   index("runs_sweep_idx").on(t.sweepId).where(sql`sweep_id is not null`),
+  index("runs_queued_idx").on(t.queueId).where(sql`queue_id is not null and status = 'QUEUED'`),
   index("runs_orphaned_idx").on(t.nextCheckAt).where(sql`remote_state = 'ORPHANED'`),
 ]);
 
