@@ -37,6 +37,13 @@ describe("admission", () => {
     ]);
   });
 
+  it("a victim's GPUs stay counted until it has stopped: no later job in the pass takes them", () => {
+    const d = byRun(admitQueuedRuns(snap({ admitted: [running("borrower", "vision", 8, 0)], pending: [queued("urgent", "nlp", 2, 100), queued("small", "vision", 1, 0)] })));
+    expect(d.borrower).toMatchObject({ kind: "preempt", by: "urgent" });
+    expect(d.urgent).toMatchObject({ kind: "wait" });
+    expect(d.small).toMatchObject({ kind: "wait" });
+  });
+
   it("within a queue only lower priority is preempted, newest first; equal priority waits", () => {
     const admitted = [running("old-low", "vision", 2, 0, { admittedAt: NOW - 100_000 }), running("new-low", "vision", 2, 0, { admittedAt: NOW - 10_000 })];
     const d = byRun(admitQueuedRuns(snap({ queues: [queue("vision", 4, null)], admitted, pending: [queued("high", "vision", 2, 5)] })));

@@ -87,14 +87,15 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const plan = quotas.map((quota) => preemptionPlan(q, quota, job)).find((p) => p !== null);
     if (plan) {
       for (const victim of plan.victims) {
-        add(victim, -1);
         if (victim.preempting) continue; // asked already: it is stopping
         decisions.push({ kind: "preempt", runId: victim.runId, by: job.runId, reason: victim.queueId === q.id
           ? `preempted by a priority-${job.priority} job of queue ${q.name} (its priority is ${victim.priority})`
           : `its queue ${queues.get(victim.queueId)?.name} was borrowing from queue ${q.name}, which needs its quota back` });
       }
-      // The GPUs are promised to this job: later jobs in this pass do not take them.
-      add({ runId: job.runId, name: job.runId, queueId: q.id, poolId: plan.poolId, gpus: job.gpus, priority: job.priority, admittedAt: s.now, protectedUntil: Infinity }, 1);
+      // The victims hold their GPUs until they have stopped; the free GPUs this job will need
+      // besides theirs are promised to it, so no later job in this pass takes them.
+      const freed = plan.victims.reduce((n, v) => n + v.gpus, 0);
+      if (job.gpus > freed) add({ runId: job.runId, name: job.runId, queueId: q.id, poolId: plan.poolId, gpus: job.gpus - freed, priority: job.priority, admittedAt: s.now, protectedUntil: Infinity }, 1);
       decisions.push(wait(job, waiting, `preempting ${plan.victims.length} job${plan.victims.length === 1 ? "" : "s"} in pool ${pools.get(plan.poolId)!.name}; starts when they have stopped`));
       continue;
     }
