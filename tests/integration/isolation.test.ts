@@ -42,7 +42,10 @@ async function victimOrg() {
   // Nothing listens there: the probe fails fast, and the cluster's name and address are secrets too.
   const cluster = await caller.clusters.register({ org: b.slug, cluster: { kind: "ray", name: "victim-ray-cluster", address: "http://127.0.0.1:9/victim-ray-address", token: "victim-ray-token", proxyAuthHeader: false } });
   const sweep = await caller.sweeps.create({ org: b.slug, sweep: { name: "victim-sweep-name", job: { template: "iris-softmax" }, space: [{ name: "victim_param_x", type: "uniform", low: 0, high: 1 }], objectives: [{ metric: "victim_objective", goal: "minimize" }], algorithm: "random", maxTrials: 3 } as never });
-  const ids: Record<string, string> = { sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const pool = await caller.scheduling.createPool({ org: b.slug, pool: { name: "victim-pool-name", gpuType: "victim-gpu", gpus: 7, costPerGpuHour: 4.21 } });
+  const queue = await caller.scheduling.createQueue({ org: b.slug, queue: { name: "victim-queue-name", cohort: "victim-cohort", quotas: [{ pool: "victim-pool-name", nominal: 3 }], isDefault: false, minRuntimeSeconds: 0 } });
+  await caller.scheduling.setBudget({ org: b.slug, monthlyLimit: 4242.42 });
+  const ids: Record<string, string> = { poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -150,8 +153,9 @@ describe("tenant isolation", () => {
       ["no credential", undefined, [401]],
     ];
     for (const route of routes) {
-      // `[id]` is the id of what the route is about: a cluster, a sweep, or a job.
-      const valueOf = (p: string) => (p === "id" ? (route.route.startsWith("v1/clusters") ? ids.clusterId : route.route.startsWith("v1/sweeps") ? ids.sweepId : ids.runId) : pathValues[p]);
+      // `[id]` is the id of what the route is about: a cluster, a sweep, a pool, a queue, or a job.
+      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId };
+      const valueOf = (p: string) => (p === "id" ? (Object.entries(byPrefix).find(([prefix]) => route.route.startsWith(prefix))?.[1] ?? ids.runId) : pathValues[p]);
       for (const name of route.params) if (valueOf(name) === undefined) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
       for (const [method, handler] of await routeHandlers(route)) {
         for (const [label, token, expected] of credentials) {
