@@ -8,6 +8,7 @@ const TABS = [
   { href: "", label: "Organization" },
   { href: "/members", label: "Members" },
   { href: "/api-keys", label: "API keys" },
+  { href: "/scheduling", label: "GPU pools & budget" },
   { href: "/audit", label: "Audit log" },
 ];
 

@@ -23,17 +23,20 @@ export interface JobPrefill {
   name?: string; projectId?: string; template?: string; command?: string; hyperparameters?: Record<string, unknown>; clusterId?: string;
   resources?: { gpuType?: string; gpuCount?: number; cpu?: number; memoryGb?: number }; distributed?: Distributed;
   runtimeEnv?: { env?: Record<string, string>; pip?: string[]; workingDir?: string }; resume?: { runId: string; path: string };
+  queue?: string; priority?: number;
 }
 
 interface Props {
   org: string; templates: TemplateOption[]; projects: Array<{ id: string; name: string }>; clusters: ClusterOption[];
+  /** The organization's GPU queues; empty = GPU jobs are not queued. */
+  queues?: Array<{ name: string; isDefault: boolean }>;
   /** May run arbitrary commands on this machine (admins, or members allowed by one). */
   canRunCommands: boolean;
   canUseClusters: boolean;
   prefill?: JobPrefill;
 }
 
-export function NewJobForm({ org, templates, projects, clusters, canRunCommands, canUseClusters, prefill = {} }: Props) {
+export function NewJobForm({ org, templates, projects, clusters, queues = [], canRunCommands, canUseClusters, prefill = {} }: Props) {
   const [state, action] = useActionState(submitJobAction.bind(null, org), initialFormState);
   const v = state.values ?? {};
   const [target, setTarget] = useState(v.target || prefill.clusterId || "local");
@@ -126,6 +129,19 @@ export function NewJobForm({ org, templates, projects, clusters, canRunCommands,
           </div>
           <NumberField state={state} name="cpu" label="CPU cores" defaultValue={v.cpu || String(prefill.resources?.cpu ?? 1)} min={0.1} step={0.1} />
           <NumberField state={state} name="memoryGb" label="Memory (GiB)" defaultValue={v.memoryGb || String(prefill.resources?.memoryGb ?? 2)} min={0.1} step={0.1} />
+          {queues.length > 0 ? (
+            <>
+              <div className="flex flex-col gap-1.5 sm:col-span-2">
+                <Label htmlFor="queue">Queue (GPU jobs)</Label>
+                <Select id="queue" name="queue" defaultValue={v.queue ?? prefill.queue ?? ""}>
+                  <option value="">{queues.find((q) => q.isDefault) ? `default (${queues.find((q) => q.isDefault)!.name})` : "none: not queued"}</option>
+                  {queues.map((q) => <option key={q.name} value={q.name}>{q.name}</option>)}
+                </Select>
+                <p className="text-xs text-muted-foreground">A job asking for GPUs waits here until its queue&apos;s quota has room.</p>
+              </div>
+              <NumberField state={state} name="priority" label="Priority (higher first; may preempt lower in its queue)" defaultValue={v.priority || String(prefill.priority ?? 0)} min={0} step={1} />
+            </>
+          ) : null}
         </CardContent>
       </Card>
       {onCluster ? (

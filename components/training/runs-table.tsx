@@ -8,7 +8,11 @@ export interface RunRow {
   id: string; name: string; status: RunStatus; template: string | null; statusMessage: string | null;
   createdAt: Date; startedAt: Date | null; finishedAt: Date | null; createdByEmail: string | null; projectName: string;
   executor: string; clusterName: string | null; sweepId: string | null;
+  pendingReason?: string | null; queuePosition?: number | null;
 }
+
+/** A queued GPU job says where it stands in its queue and why; anything else, its last message. */
+const queuedNote = (r: RunRow) => (r.pendingReason ? `#${r.queuePosition ?? "?"} in its queue: ${r.pendingReason}` : r.statusMessage);
 
 const where = (r: RunRow) => r.clusterName ?? (r.executor === "local" ? "this machine" : r.executor === "external" ? "a client (SDK)" : r.executor);
 
@@ -28,7 +32,7 @@ export function RunsTable({ org, runs, now }: { org: string; runs: RunRow[]; now
             <TableRow key={r.id}>
               <TableCell className="font-medium break-all whitespace-normal">
                 <Link className="hover:underline" href={`/${org}/training/${r.id}`}>{r.name}</Link>
-                {r.statusMessage && r.status === "QUEUED" ? <p className="text-xs text-muted-foreground">{r.statusMessage}</p> : null}
+                {r.status === "QUEUED" && queuedNote(r) ? <p className="text-xs text-muted-foreground">{queuedNote(r)}</p> : null}
               </TableCell>
               <TableCell><StatusBadge status={r.status} /></TableCell>
               <TableCell className="hidden text-muted-foreground sm:table-cell">{r.template ?? "custom command"}</TableCell>

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
+import { money } from "@/lib/format-money";
 
 /**
  * GPU-hours and cost, from the allocation ledger: every attempt's GPUs × the time it held them ×
@@ -33,8 +34,6 @@ export async function budgetsOf(db: DbOrTx, orgIds: string[]): Promise<Map<strin
 export async function budgetOf(db: DbOrTx, orgId: string): Promise<BudgetStatus | null> {
   return (await budgetsOf(db, [orgId])).get(orgId) ?? null;
 }
-
-export const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function budgetSentence(b: BudgetStatus): string {
   return `the organization's budget for ${b.month} is spent (${money(b.spent)} of ${money(b.limit)}); an admin can raise it in Settings → GPU pools & budget`;

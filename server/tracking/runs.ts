@@ -24,6 +24,7 @@ export async function listRuns(db: DbOrTx, orgId: string, filter: RunListFilter)
     .select({
       id: runs.id, seq: runs.seq, name: runs.name, type: runs.type, status: sql<RunStatus>`${runs.status}`, desiredState: runs.desiredState,
       template: runs.template, executor: runs.executor, statusMessage: runs.statusMessage, exitCode: runs.exitCode,
+      pendingReason: runs.pendingReason, queuePosition: runs.queuePosition, gpus: runs.gpus,
       createdAt: runs.createdAt, startedAt: runs.startedAt, finishedAt: runs.finishedAt,
       projectName: projects.name, createdByEmail: users.email, clusterName: clusters.name, sweepId: runs.sweepId,
     })

@@ -12,7 +12,7 @@ const num = (form: FormData, key: string, fallback: number) => (text(form, key) 
 
 /** Create-job form → training.submit (the procedure does the permission check) → the job page. */
 const FIELDS = ["name", "projectId", "template", "command", "hyperparameters", "gpuType", "gpuCount", "cpu", "memoryGb", "target",
-  "workers", "gpusPerWorker", "cpusPerWorker", "memoryGbPerWorker", "pip", "workingDir", "env", "resumeRunId", "resumePath"];
+  "workers", "gpusPerWorker", "cpusPerWorker", "memoryGbPerWorker", "pip", "workingDir", "env", "resumeRunId", "resumePath", "queue", "priority"];
 
 export async function submitJobAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
   const values = Object.fromEntries(FIELDS.map((k) => [k, text(form, k)]));
@@ -28,6 +28,7 @@ export async function submitJobAction(org: string, _prev: FormState, form: FormD
     hyperparameters: hyper.value,
     resources: { gpuType: values.gpuType || undefined, gpuCount: num(form, "gpuCount", 0), cpu: num(form, "cpu", 1), memoryGb: num(form, "memoryGb", 2) },
     clusterId,
+    queue: values.queue || undefined, priority: num(form, "priority", 0),
     distributed: clusterId && num(form, "workers", 0) > 0 ? {
       workers: num(form, "workers", 1), gpusPerWorker: num(form, "gpusPerWorker", 0), cpusPerWorker: num(form, "cpusPerWorker", 1), memoryGbPerWorker: num(form, "memoryGbPerWorker", 4),
     } : undefined,

@@ -21,15 +21,17 @@ import { env } from "@/server/env";
 import { cancelJobAction, deleteRunAction, rerunJobAction, restoreRunAction } from "../actions";
 import { notFoundOn } from "@/server/api/not-found";
 import { rayJobName } from "@/server/executors/kuberay/kuberay-executor";
+import { JobScheduling } from "@/components/scheduling/job-scheduling";
 
 export const metadata = { title: "Training job" };
 
 export default async function JobPage({ params }: { params: Promise<{ org: string; runId: string }> }) {
   const { org, runId } = await params;
   const api = await serverApi();
-  const [run, me] = await Promise.all([
+  const [run, me, scheduling] = await Promise.all([
     api.runs.get({ org, runId }).catch((err: unknown) => notFoundOn(err)),
     api.organizations.get({ org }),
+    api.training.scheduling({ org, runId }).catch(() => null),
   ]);
   const active = !isTerminal(run.status);
   const stopping = active && run.desiredState === "CANCEL";
@@ -68,7 +70,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
   ] : [
     ["Template", run.template ?? "custom command"],
     ["Runs on", run.cluster ? `${run.cluster.name} (${run.cluster.kind === "ray" ? "Ray" : "KubeRay"})` : run.executor === "local" ? "this machine" : run.executor],
-    ["Attempt", `${run.attempt} of up to ${run.maxRetries + 1}${run.retryOnFailure ? " (retried on failure)" : ""}`],
+    ["Attempt", `${run.attempt} of up to ${run.maxRetries + 1 + (scheduling?.preemptions ?? 0)}${run.retryOnFailure ? " (retried on failure)" : ""}${scheduling?.preemptions ? ` (${scheduling.preemptions} preempted)` : ""}`],
     ["Submitted", formatDateTime(run.createdAt)], ["Started", formatDateTime(run.startedAt)],
     ["Duration", runDuration(run.startedAt, run.finishedAt, new Date())],
     ["Exit", run.exitCode !== null ? `code ${run.exitCode}` : run.exitSignal ? `signal ${run.exitSignal}` : "—"],
@@ -113,6 +115,7 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
           </div>
         </CardContent>
       </Card>
+      {scheduling ? <JobScheduling org={org} s={scheduling} /> : null}
       <section aria-labelledby="metrics-h" className="flex flex-col gap-3">
         <h2 id="metrics-h" className="text-lg font-semibold">Metrics</h2>
         <RunMetrics org={org} runId={run.id} active={active} />

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ArrowLeft } from "lucide-react";
 import { NewJobForm, type JobPrefill } from "@/components/training/new-job-form";
+import { BudgetWarning } from "@/components/scheduling/budget-bar";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
 import { serverApi } from "@/server/api/rsc";
@@ -25,8 +26,9 @@ export default async function NewJobPage({ params, searchParams }: { params: Pro
     );
   }
   const canUseClusters = can(me.role, "cluster:execute");
-  const [templates, projects, clusters] = await Promise.all([
+  const [templates, projects, clusters, scheduling] = await Promise.all([
     api.training.templates({ org }), api.training.projects({ org }), can(me.role, "cluster:read") ? api.training.clusters({ org }) : Promise.resolve([]),
+    api.scheduling.overview({ org }),
   ]);
   let prefill: JobPrefill | undefined;
   if (from && idSchema.safeParse(from).success) {
@@ -43,7 +45,8 @@ export default async function NewJobPage({ params, searchParams }: { params: Pro
     <div>
       <PageHeader eyebrow={back} title={prefill?.resume ? "Resume training job" : prefill ? "Clone training job" : "New training job"}
         description="Pick a template or your own command, and where it runs: this machine, or a Ray or KubeRay cluster." />
-      <NewJobForm org={org} templates={[...templates]} projects={projects} clusters={clusters} canRunCommands={canRunCommands} canUseClusters={canUseClusters} prefill={prefill} />
+      <BudgetWarning budget={scheduling.budget} settingsHref={`/${org}/settings/scheduling`} />
+      <NewJobForm org={org} templates={[...templates]} projects={projects} clusters={clusters} queues={scheduling.queues.map((q) => ({ name: q.name, isDefault: q.isDefault }))} canRunCommands={canRunCommands} canUseClusters={canUseClusters} prefill={prefill} />
     </div>
   );
 }
