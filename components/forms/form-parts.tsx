@@ -5,8 +5,10 @@ import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button, type ButtonProps } from "@/components/ui/button";
 import type { FormState } from "@/lib/form-state";
 
-export function SubmitButton({ children, pendingText, ...props }: ButtonProps & { pendingText?: string }) {
-  const { pending } = useFormStatus();
+/** `busy` for forms submitted from onSubmit (no form status then); otherwise the form's own. */
+export function SubmitButton({ children, pendingText, busy, ...props }: ButtonProps & { pendingText?: string; busy?: boolean }) {
+  const status = useFormStatus();
+  const pending = busy ?? status.pending;
   return (
     <Button type="submit" disabled={pending} aria-disabled={pending} {...props}>
       {pending ? (pendingText ?? "Working…") : children}

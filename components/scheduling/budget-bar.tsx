@@ -25,7 +25,7 @@ export function BudgetWarning({ budget, settingsHref }: { budget: BudgetStatus |
     <Alert variant={spent ? "destructive" : "warning"} className="mb-4" role={spent ? "alert" : "status"}>
       <AlertTitle>{spent ? "The GPU budget is spent" : `${Math.round(budget.fraction * 100)} % of the GPU budget is spent`}</AlertTitle>
       <AlertDescription>
-        {money(budget.spent)} of {money(budget.limit)} for {budget.month}. {spent ? "New GPU jobs are refused and queued ones wait until" : "At 100 % new GPU jobs are refused until"} an admin raises it (<a className="underline" href={settingsHref}>Settings → GPU pools & budget</a>) or the month ends.
+        <p>{money(budget.spent)} of {money(budget.limit)} for {budget.month}. {spent ? "New GPU jobs are refused and queued ones wait until" : "At 100 % new GPU jobs are refused until"} an admin raises it (<a className="underline" href={settingsHref}>Settings → GPU pools & budget</a>) or the month ends.</p>
       </AlertDescription>
     </Alert>
   );

@@ -5,12 +5,14 @@ import { money } from "@/lib/format-money";
 import { averageUtilisation, utilisationSeries, type HeldInterval } from "./prepare-scheduling";
 
 const axisTick = { fill: "var(--muted-foreground)", fontSize: 12 };
-const hhmm = (t: number) => new Date(t).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+const clock = (seconds: boolean) => (t: number) => new Date(t).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}) });
+const span = (ms: number) => (ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`);
 
-/** GPUs held in the pool over the last hours, against its size. */
+/** GPUs held in the pool over the window (the last 24 h, or since the pool was created), against its size. */
 export function PoolUtilisationChart({ name, capacity, held, from, to }: { name: string; capacity: number; held: HeldInterval[]; from: number; to: number }) {
   const data = utilisationSeries(held, from, to, 48);
   const avg = averageUtilisation(data, capacity);
+  const hhmm = clock(to - from < 3_600_000);
   return (
     <figure aria-label={`GPUs in use in pool ${name}`} data-testid={`utilisation-${name}`}>
       <ResponsiveContainer width="100%" height={160}>
@@ -23,7 +25,7 @@ export function PoolUtilisationChart({ name, capacity, held, from, to }: { name:
           <Area dataKey="gpus" type="stepAfter" stroke="var(--chart-1)" fill="var(--chart-1)" fillOpacity={0.25} isAnimationActive={false} />
         </AreaChart>
       </ResponsiveContainer>
-      <figcaption className="text-xs text-muted-foreground">GPUs held, averaged over half-hour slices; dashed: the pool&apos;s {capacity}. {Math.round(avg * 100)} % used over the last 24 h.</figcaption>
+      <figcaption className="text-xs text-muted-foreground">GPUs held, averaged over slices of {span((to - from) / 48)}; dashed: the pool&apos;s {capacity}. {Math.round(avg * 100)} % used over the last {span(to - from)}.</figcaption>
     </figure>
   );
 }

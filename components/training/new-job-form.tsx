@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
 import { submitJobAction } from "@/app/(app)/[org]/training/actions";
 import { FieldError, FormError, SubmitButton } from "@/components/forms/form-parts";
 import { Alert, AlertDescription } from "@/components/ui/alert";
@@ -37,7 +37,7 @@ interface Props {
 }
 
 export function NewJobForm({ org, templates, projects, clusters, queues = [], canRunCommands, canUseClusters, prefill = {} }: Props) {
-  const [state, action] = useActionState(submitJobAction.bind(null, org), initialFormState);
+  const [state, action, submitting] = useActionState(submitJobAction.bind(null, org), initialFormState);
   const v = state.values ?? {};
   const [target, setTarget] = useState(v.target || prefill.clusterId || "local");
   const [templateId, setTemplateId] = useState(v.template || prefill.template || (prefill.command ? "custom" : templates[0]?.id) || "custom");
@@ -54,7 +54,13 @@ export function NewJobForm({ org, templates, projects, clusters, queues = [], ca
   const distKey = `${templateId}-${target}`;
 
   return (
-    <form action={action} className="flex flex-col gap-6">
+    // Submitted by hand, not through `action`: React resets a form after its action, which would
+    // put the controlled selects back to their first option while the fields they show stay.
+    <form className="flex flex-col gap-6" onSubmit={(e) => {
+      e.preventDefault();
+      const data = new FormData(e.currentTarget);
+      startTransition(() => action(data));
+    }}>
       <FormError state={state} />
       {prefill.resume ? <><input type="hidden" name="resumeRunId" value={prefill.resume.runId} /><input type="hidden" name="resumePath" value={prefill.resume.path} /></> : null}
       {prefill.resume ? (
@@ -184,7 +190,7 @@ export function NewJobForm({ org, templates, projects, clusters, queues = [], ca
           </Card>
         </>
       ) : null}
-      <div><SubmitButton pendingText="Submitting…">Submit job</SubmitButton></div>
+      <div><SubmitButton pendingText="Submitting…" busy={submitting}>Submit job</SubmitButton></div>
     </form>
   );
 }

@@ -38,7 +38,7 @@ export default async function QueuesPage({ params }: { params: Promise<{ org: st
             <CardDescription>{p.gpuType ?? "GPUs"} on {p.runsOn} · {money(p.costPerGpuHour)} per GPU-hour</CardDescription>
           </CardHeader>
           <CardContent className="flex flex-col gap-4">
-            <PoolUtilisationChart name={p.name} capacity={p.gpus} held={histories[i].history} from={from} to={to} />
+            <PoolUtilisationChart name={p.name} capacity={p.gpus} held={histories[i].history} from={Math.max(from, new Date(p.createdAt).getTime())} to={to} />
             {p.holders.length === 0 ? <p className="text-sm text-muted-foreground">Nobody holds GPUs in {p.name} now.</p> : (
               <div className="overflow-x-auto rounded-lg border">
                 <Table>
