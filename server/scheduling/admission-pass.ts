@@ -30,8 +30,8 @@ export async function admissionPass(db: Db, now: Date = new Date()): Promise<Pas
     await tx.execute(sql`select pg_advisory_xact_lock(${ADMISSION_LOCK})`);
     await releaseEndedRuns(tx);
     const pendingRows = await tx.select({
-      id: runs.id, orgId: runs.orgId, name: runs.name, queueId: runs.queueId, gpus: runs.gpus, priority: runs.priority, seq: runs.seq,
-      resources: runs.resources, executor: runs.executor, clusterId: runs.clusterId,
+      id: runs.id, orgId: runs.orgId, queueId: runs.queueId, gpus: runs.gpus, priority: runs.priority, seq: runs.seq,
+      gpuType: sql<string | null>`nullif(${runs.resources}->>'gpuType', '')`, executor: runs.executor, clusterId: runs.clusterId,
     }).from(runs).where(waitingRuns);
     if (pendingRows.length === 0) return none;
     const orgIds = [...new Set(pendingRows.map((r) => r.orgId))];
@@ -41,12 +41,13 @@ export async function admissionPass(db: Db, now: Date = new Date()): Promise<Pas
       const budget = budgets.get(r.orgId);
       return {
         runId: r.id, queueId: r.queueId!, gpus: r.gpus, priority: r.priority, seq: r.seq,
-        gpuType: ((r.resources as { gpuType?: string }).gpuType || null), target: targetOf(r),
+        gpuType: r.gpuType, target: targetOf(r),
         ...(budget?.state === "spent" ? { blockedBy: `Waiting: ${budgetSentence(budget)}` } : {}),
       };
     });
     const decisions = admitQueuedRuns({ ...snapshot, now: now.getTime(), pending });
-    const names = new Map(pendingRows.map((r) => [r.id, r.name]));
+    const preemptors = [...new Set(decisions.flatMap((d) => (d.kind === "preempt" ? [d.by] : [])))];
+    const names = new Map(preemptors.length === 0 ? [] : (await tx.select({ id: runs.id, name: runs.name }).from(runs).where(inArray(runs.id, preemptors))).map((r) => [r.id, r.name]));
     const admitted = await applyAdmissions(tx, decisions, snapshot.pools, snapshot.queues);
     const preempted = await applyPreemptions(tx, decisions, names, snapshot.orgOf);
     const waiting = await applyWaits(tx, decisions);

@@ -22,10 +22,12 @@ export type Decision =
   | { kind: "wait"; runId: string; position: number; reason: string };
 
 interface Ledger {
-  /** GPUs in use per pool, and per queue and pool. */
+  /** GPUs in use per pool, and per queue and pool; jobs per queue and pool; bumped on every change. */
   pool: Map<string, number>;
   queue: Map<string, number>;
+  queueJobs: Map<string, number>;
   jobs: Map<string, Map<string, AdmittedJob>>;
+  version: number;
 }
 
 const qp = (queueId: string, poolId: string) => `${queueId}\u0000${poolId}`;
@@ -35,10 +37,12 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
   const queues = new Map(s.queues.map((q) => [q.id, q]));
   const cohorts = new Map<string, Queue[]>();
   for (const q of s.queues) if (q.cohort) cohorts.set(q.cohort, [...(cohorts.get(q.cohort) ?? []), q]);
-  const ledger: Ledger = { pool: new Map(), queue: new Map(), jobs: new Map() };
+  const ledger: Ledger = { pool: new Map(), queue: new Map(), queueJobs: new Map(), jobs: new Map(), version: 0 };
   const add = (j: AdmittedJob, sign: 1 | -1) => {
+    ledger.version++;
     ledger.pool.set(j.poolId, (ledger.pool.get(j.poolId) ?? 0) + sign * j.gpus);
     ledger.queue.set(qp(j.queueId, j.poolId), (ledger.queue.get(qp(j.queueId, j.poolId)) ?? 0) + sign * j.gpus);
+    ledger.queueJobs.set(qp(j.queueId, j.poolId), (ledger.queueJobs.get(qp(j.queueId, j.poolId)) ?? 0) + sign);
     const inPool = ledger.jobs.get(j.poolId) ?? new Map<string, AdmittedJob>();
     ledger.jobs.set(j.poolId, inPool);
     if (sign === 1) inPool.set(j.runId, j); else inPool.delete(j.runId);
@@ -64,6 +68,13 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
 
   const decisions: Decision[] = [];
   const waiting = new Map<string, number>();
+  // Most of a long queue cannot start: once a job of a queue, priority and size found no room
+  // (nor a plan) in the ledger as it is, a job asking as much or more needs no second look.
+  const hopeless = new Map<string, { version: number; gpus: number }>();
+  const noRoom = (q: Queue, job: PendingJob) => {
+    const seen = hopeless.get(`${q.id}|${job.priority}|${job.gpuType}|${job.target}`);
+    return seen !== undefined && seen.version === ledger.version && job.gpus >= seen.gpus;
+  };
   const order = [...s.pending].sort((a, b) => b.priority - a.priority || a.seq - b.seq);
   for (const job of order) {
     const q = queues.get(job.queueId);
@@ -76,6 +87,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     });
     if (quotas.length === 0) { decisions.push(wait(job, waiting, `queue ${q.name} has no quota in a pool of ${job.gpuType ?? "GPUs"} where this job runs`)); continue; }
 
+    if (noRoom(q, job)) { decisions.push(wait(job, waiting, whyWaiting(q, quotas[0], job))); continue; }
     const admitted = quotas.find((quota) => fits(q, quota, job.gpus).ok);
     if (admitted) {
       const borrowing = fits(q, admitted, job.gpus).borrowing;
@@ -99,6 +111,9 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
       decisions.push(wait(job, waiting, `preempting ${plan.victims.length} job${plan.victims.length === 1 ? "" : "s"} in pool ${pools.get(plan.poolId)!.name}; starts when they have stopped`));
       continue;
     }
+    const key = `${q.id}|${job.priority}|${job.gpuType}|${job.target}`;
+    const seen = hopeless.get(key);
+    hopeless.set(key, { version: ledger.version, gpus: seen && seen.version === ledger.version ? Math.min(seen.gpus, job.gpus) : job.gpus });
     decisions.push(wait(job, waiting, whyWaiting(q, quotas[0], job)));
   }
   return decisions;
@@ -115,17 +130,20 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
       .filter((v) => v.protectedUntil <= s.now && ((v.queueId === q.id && v.priority < job.priority) || (withinNominal && borrowers.has(v.queueId))))
       .sort((a, b) => Number(Boolean(b.preempting)) - Number(Boolean(a.preempting)) || a.priority - b.priority || b.admittedAt - a.admittedAt);
     const taken: AdmittedJob[] = [];
+    // The plan is tried on the ledger and undone: the same state, so the same version.
+    const version = ledger.version;
+    const undo = () => { for (const t of taken) add(t, 1); ledger.version = version; };
     for (const v of candidates) {
       // A borrower stops being a candidate once its queue is back within its nominal quota.
       if (v.queueId !== q.id && used(v.queueId, quota.poolId) <= nominal(v.queueId, quota.poolId)) continue;
       add(v, -1);
       taken.push(v);
       if (fits(q, quota, job.gpus).ok) {
-        for (const t of taken) add(t, 1); // restored: the caller applies the plan
+        undo(); // the caller applies the plan
         return { poolId: quota.poolId, victims: taken };
       }
     }
-    for (const t of taken) add(t, 1);
+    undo();
     return null;
   }
 
@@ -133,7 +151,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const pool = pools.get(quota.poolId)!;
     const inPool = ledger.pool.get(pool.id) ?? 0;
     const mine = used(q.id, pool.id);
-    const jobs = [...(ledger.jobs.get(pool.id)?.values() ?? [])].filter((j) => j.queueId === q.id).length;
+    const jobs = ledger.queueJobs.get(qp(q.id, pool.id)) ?? 0;
     if (mine >= quota.nominal) {
       return `quota for pool ${pool.name} exhausted: ${mine}/${quota.nominal} GPUs in use by ${jobs} job${jobs === 1 ? "" : "s"} of queue ${q.name}${q.cohort ? ", and nothing idle to borrow in its cohort" : ""}`;
     }
