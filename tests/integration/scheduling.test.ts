@@ -7,7 +7,15 @@ import { runOnce } from "@/server/runner/runner";
 import { getObjectStore } from "@/server/storage";
 import { systemActor } from "@/server/tenancy/actor";
 import { uploadArtifact } from "@/server/tracking/artifacts";
-import { callerFor, createOrgWithAdmin, type TestOrg } from "../helpers/fixtures";
+import * as budgetRoute from "@/app/api/v1/budget/route";
+import * as costsRoute from "@/app/api/v1/costs/route";
+import * as poolsRoute from "@/app/api/v1/pools/route";
+import * as queueOne from "@/app/api/v1/queues/[id]/route";
+import * as queuesRoute from "@/app/api/v1/queues/route";
+import * as jobOne from "@/app/api/v1/train/jobs/[id]/route";
+import * as jobsRoute from "@/app/api/v1/train/jobs/route";
+import { apiKeyFor, callerFor, createOrgWithAdmin, type TestOrg } from "../helpers/fixtures";
+import { call, type RouteHandler } from "../helpers/rest";
 import { runUntil, testRunnerOptions } from "../helpers/runner";
 
 /** GPU pools and queues end to end: admission, cohort borrowing, preemption with reasons, budgets. */
@@ -125,4 +133,38 @@ describe("GPU scheduling", () => {
     await expect(caller.scheduling.createPool({ org: t.slug, pool: { name: "A100", gpus: 4 } as never })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(caller.scheduling.createQueue({ org: t.slug, queue: { name: "q", quotas: [{ pool: "h100", nominal: 1 }] } as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
+
+  it("the REST API: pools and queues with API keys, the queue position and pending reason on the job, 402 over budget", async () => {
+    const t = await createOrgWithAdmin();
+    const admin = await apiKeyFor(t, "admin");
+    const user = await apiKeyFor(t, "user");
+    const rest = (h: unknown, token: string, opts: { method?: string; body?: unknown; params?: Record<string, string>; url?: string } = {}) =>
+      call(h as RouteHandler, { token, method: opts.method ?? "GET", body: opts.body, params: opts.params ?? {}, url: opts.url });
+    expect((await rest(poolsRoute.POST, user, { method: "POST", body: { name: "a100", gpus: 2 } })).status).toBe(403);
+    expect((await rest(poolsRoute.POST, admin, { method: "POST", body: { name: "a100", gpus: 0 } })).status).toBe(400);
+    expect((await rest(poolsRoute.POST, admin, { method: "POST", body: { name: "a100", gpus: 2, costPerGpuHour: 1 } })).status).toBe(201);
+    const created = await rest(queuesRoute.POST, admin, { method: "POST", body: { name: "main", quotas: [{ pool: "a100", nominal: 2 }], isDefault: true } });
+    expect(created.status).toBe(201);
+    const queue = (await created.json()) as { id: string };
+    // Commands on this machine take an admin (templates would do for a user, but run too briefly here).
+    const submit = (name: string) => rest(jobsRoute.POST, admin, { method: "POST", body: { name, entrypoint: "sleep 30", resources: { gpuCount: 2 } } });
+    const first = (await (await submit("first")).json()) as { id: string };
+    const second = (await (await submit("second")).json()) as { id: string };
+    const opts = testRunnerOptions();
+    await runUntil(first.id, ["RUNNING"], opts);
+    await runOnce(await getDb(), opts);
+    const job = (await (await rest(jobOne.GET, user, { params: { id: second.id } })).json()) as { status: string; scheduling: Record<string, unknown> };
+    expect(job).toMatchObject({ status: "QUEUED", scheduling: { queue: "main", position: 1, pendingReason: "quota for pool a100 exhausted: 2/2 GPUs in use by 1 job of queue main" } });
+    const listed = (await (await rest(queueOne.GET, user, { params: { id: queue.id } })).json()) as { waiting: Array<{ name: string; position: number }> };
+    expect(listed.waiting).toMatchObject([{ name: "second", position: 1 }]);
+    expect((await rest(budgetRoute.PUT, admin, { method: "PUT", body: { monthlyLimit: 0 } })).status).toBe(200);
+    const refused = await submit("third");
+    expect(refused.status).toBe(402);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^Not submitted: the organization's budget/);
+    const costs = (await (await rest(costsRoute.GET, user, { url: "http://x/api/v1/costs?days=7" })).json()) as { days: unknown[]; runs: Array<{ name: string }> };
+    expect(costs.days).toHaveLength(7);
+    expect(costs.runs.map((r) => r.name)).toEqual(["first"]);
+    for (const id of [first.id, second.id]) expect((await rest(jobOne.DELETE, user, { method: "DELETE", params: { id } })).status).toBe(202);
+    await runUntil(first.id, ["CANCELLED"], opts);
+  }, 60_000);
 });
