@@ -54,7 +54,7 @@ export function PoolForm({ org, pool, clusters }: { org: string; pool?: PoolForm
   );
 }
 
-export interface QueueFormValues { id: string; name: string; cohort: string | null; minRuntimeSeconds: number; isDefault: boolean; quotas: Array<{ pool: string; nominal: number; borrowingLimit: number | null }> }
+export interface QueueFormValues { id: string; name: string; cohort: string | null; weight: number; minRuntimeSeconds: number; isDefault: boolean; quotas: Array<{ pool: string; nominal: number; borrowingLimit: number | null }> }
 
 export function QueueForm({ org, queue, pools }: { org: string; queue?: QueueFormValues; pools: string[] }) {
   const [state, action] = useActionState(saveQueueAction.bind(null, org, queue?.id ?? null, pools), initialFormState);
@@ -64,10 +64,13 @@ export function QueueForm({ org, queue, pools }: { org: string; queue?: QueueFor
     <form action={action} className="flex flex-col gap-3">
       <FormError state={state} />
       <Saved state={state} />
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-4">
         <Field id={`${prefix}-name`} label="Name"><Input id={`${prefix}-name`} name="name" required placeholder="research" defaultValue={v?.name ?? queue?.name} /></Field>
         <Field id={`${prefix}-cohort`} label="Cohort" hint="Queues of one cohort lend each other idle quota.">
           <Input id={`${prefix}-cohort`} name="cohort" placeholder="lab" defaultValue={v?.cohort ?? queue?.cohort ?? ""} />
+        </Field>
+        <Field id={`${prefix}-weight`} label="Weight" hint="Of two queues borrowing, the one with less per weight goes first.">
+          <Input id={`${prefix}-weight`} name="weight" type="number" min={0.01} step="any" defaultValue={v?.weight ?? queue?.weight ?? 1} />
         </Field>
         <Field id={`${prefix}-min`} label="Minimum runtime (minutes)" hint="Jobs are not preempted before this.">
           <Input id={`${prefix}-min`} name="minRuntimeMinutes" type="number" min={0} step="any" defaultValue={v?.minRuntimeMinutes ?? (queue ? queue.minRuntimeSeconds / 60 : 0)} />

@@ -72,7 +72,7 @@ async function loadSnapshot(tx: DbOrTx, orgIds: string[], now: Date) {
   const queueRows = await tx.select().from(queues).where(inArray(queues.orgId, orgIds));
   const quotaRows = await tx.select().from(queueQuotas).where(inArray(queueQuotas.orgId, orgIds));
   const queueList: QueueRow[] = queueRows.map((q) => ({
-    id: q.id, orgId: q.orgId, name: q.name, cohort: q.cohort ? `${q.orgId}/${q.cohort}` : null,
+    id: q.id, orgId: q.orgId, name: q.name, cohort: q.cohort ? `${q.orgId}/${q.cohort}` : null, weight: q.weight,
     quotas: quotaRows.filter((x) => x.queueId === q.id).map((x) => ({ poolId: x.poolId, nominal: x.nominal, borrowingLimit: x.borrowingLimit })),
   }));
   const held = await tx.select({

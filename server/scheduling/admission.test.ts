@@ -86,6 +86,18 @@ describe("admission", () => {
     expect(d).toEqual([{ kind: "wait", runId: "urgent", position: 1, reason: "preempting 1 job in pool a100; starts when they have stopped" }]);
   });
 
+  it("weights share what the cohort lends: of two borrowing queues, the one borrowing least for its weight goes first", () => {
+    const run = (heavyWeight: number) => {
+      const queues = [queue("idle", 6), { ...queue("light", 2), weight: 1 }, { ...queue("heavy", 2), weight: heavyWeight }];
+      const pending = [1, 2, 3, 4].map((i) => queued(`l${i}`, "light", 2)).concat([1, 2, 3, 4].map((i) => queued(`h${i}`, "heavy", 2)));
+      return admitQueuedRuns(snap({ pools: [{ ...pool, gpus: 10 }], queues, pending })).filter((x) => x.kind === "admit").map((x) => x.runId);
+    };
+    // Both borrow 2 GPUs, 2 are left: with weight 3, heavy's share (2/3) is below light's (2/1).
+    expect(run(3)).toEqual(["l1", "l2", "h1", "h2", "h3"]);
+    // Equal weights, equal shares: the older job.
+    expect(run(1)).toEqual(["l1", "l2", "h1", "h2", "l3"]);
+  });
+
   it("never over-commits: across a random workload, usage stays within every pool and every cohort", () => {
     let rnd = 7;
     const r = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

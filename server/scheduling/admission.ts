@@ -9,7 +9,8 @@
 /** `target` = where the pool's GPUs are (an executor or a cluster); null = wherever the job runs. */
 export interface Pool { id: string; name: string; gpuType: string | null; gpus: number; target?: string | null }
 export interface Quota { poolId: string; nominal: number; borrowingLimit: number | null }
-export interface Queue { id: string; name: string; cohort: string | null; quotas: Quota[] }
+/** `weight` (default 1): a larger share of what the cohort lends, as Kueue's fair sharing. */
+export interface Queue { id: string; name: string; cohort: string | null; quotas: Quota[]; weight?: number }
 /** `preempting`: already asked to stop; its GPUs are the first a new plan counts on. */
 export interface AdmittedJob { runId: string; name: string; queueId: string; poolId: string; gpus: number; priority: number; admittedAt: number; protectedUntil: number; preempting?: boolean }
 /** `blockedBy`: a reason outside quotas (a spent budget) that keeps the job waiting in its place. */
@@ -75,8 +76,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const seen = hopeless.get(`${q.id}|${job.priority}|${job.gpuType}|${job.target}`);
     return seen !== undefined && seen.version === ledger.version && job.gpus >= seen.gpus;
   };
-  const order = [...s.pending].sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-  for (const job of order) {
+  for (const job of fairOrder()) {
     const q = queues.get(job.queueId);
     if (!q) { decisions.push(wait(job, waiting, `queue ${job.queueId} does not exist`)); continue; }
     if (job.blockedBy) { decisions.push(wait(job, waiting, job.blockedBy)); continue; }
@@ -117,6 +117,38 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     decisions.push(wait(job, waiting, whyWaiting(q, quotas[0], job)));
   }
   return decisions;
+
+  /**
+   * Highest priority first; among equals, the queue borrowing least for its weight (Kueue's fair
+   * sharing), then submission order. Lazily: each pick sees the ledger the previous ones left.
+   */
+  function* fairOrder(): Generator<PendingJob> {
+    const lists = new Map<string, PendingJob[]>();
+    for (const j of s.pending) {
+      const list = lists.get(j.queueId);
+      if (list) list.push(j); else lists.set(j.queueId, [j]);
+    }
+    const heads = [...lists.values()].map((list) => ({ list: list.sort((a, b) => b.priority - a.priority || a.seq - b.seq), at: 0, share: 0 }));
+    const shareOf = (queueId: string) => {
+      const q = queues.get(queueId);
+      if (!q?.cohort) return 0;
+      const borrowed = q.quotas.reduce((n, x) => n + Math.max(0, used(q.id, x.poolId) - x.nominal), 0);
+      return borrowed / Math.max(q.weight ?? 1, 1e-9);
+    };
+    for (const h of heads) h.share = shareOf(h.list[0].queueId);
+    for (;;) {
+      let best: (typeof heads)[number] | undefined;
+      for (const h of heads) {
+        if (h.at >= h.list.length) continue;
+        if (!best) { best = h; continue; }
+        const a = h.list[h.at], b = best.list[best.at];
+        if (a.priority > b.priority || (a.priority === b.priority && (h.share < best.share || (h.share === best.share && a.seq < b.seq)))) best = h;
+      }
+      if (!best) return;
+      yield best.list[best.at++];
+      best.share = shareOf(best.list[0].queueId); // only the picked queue's usage moved
+    }
+  }
 
   /**
    * The fewest jobs to stop so that `job` fits in this pool: lower-priority jobs of its own queue,

@@ -104,7 +104,7 @@ export async function listQueues(db: DbOrTx, orgId: string) {
       sql`not exists (select 1 from gpu_allocations a where a.run_id = ${runs.id} and a.ended_at is null)`))
     .orderBy(sql`${runs.queuePosition} nulls last`, sql`${runs.priority} desc`, asc(runs.seq));
   return rows.map((q) => ({
-    id: q.id, name: q.name, cohort: q.cohort, minRuntimeSeconds: q.minRuntimeSeconds, isDefault: q.isDefault, createdAt: q.createdAt,
+    id: q.id, name: q.name, cohort: q.cohort, weight: q.weight, minRuntimeSeconds: q.minRuntimeSeconds, isDefault: q.isDefault, createdAt: q.createdAt,
     quotas: quotas.filter((x) => x.queueId === q.id).map(({ queueId: _, ...x }) => {
       const u = used.find((y) => y.queueId === q.id && y.poolId === x.poolId);
       return { ...x, inUse: u?.gpus ?? 0, jobs: u?.jobs ?? 0 };
@@ -143,7 +143,7 @@ async function writeQueue(tx: DbOrTx, orgId: string, id: string | null, input: Q
   const [dupe] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.orgId, orgId), sameName(queues.name, input.name), id ? sql`${queues.id} <> ${id}` : undefined));
   if (dupe) throw new ConflictError(`A queue named "${input.name}" already exists`);
   if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(and(eq(queues.orgId, orgId), eq(queues.isDefault, true)));
-  const values = { name: input.name, cohort: input.cohort || null, minRuntimeSeconds: input.minRuntimeSeconds, isDefault: input.isDefault };
+  const values = { name: input.name, cohort: input.cohort || null, weight: input.weight, minRuntimeSeconds: input.minRuntimeSeconds, isDefault: input.isDefault };
   const queueId = id ?? (await tx.insert(queues).values({ orgId, ...values }).returning({ id: queues.id }))[0].id;
   if (id) await tx.update(queues).set(values).where(eq(queues.id, id));
   await tx.delete(queueQuotas).where(eq(queueQuotas.queueId, queueId));

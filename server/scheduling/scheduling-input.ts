@@ -25,6 +25,8 @@ export const queueInputSchema = z.object({
   name,
   cohort: z.string().trim().max(60).regex(/^[\w.-]*$/, "Cohorts use letters, digits, _ . -").optional(),
   minRuntimeSeconds: z.number().int().min(0).max(7 * 86_400).default(0),
+  /** Fair sharing in the cohort: a queue of weight 2 may borrow twice as much before others go first. */
+  weight: z.number().min(0.01).max(1000).default(1),
   isDefault: z.boolean().default(false),
   quotas: z.array(quotaInputSchema).max(50).default([]),
 });

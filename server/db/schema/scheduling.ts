@@ -30,6 +30,8 @@ export const queues = pgTable("queues", {
   name: text("name").notNull(),
   cohort: text("cohort"),
   minRuntimeSeconds: integer("min_runtime_seconds").notNull().default(0),
+  /** Its share of what the cohort lends: borrowed GPUs ÷ weight decides who borrows next. */
+  weight: doublePrecision("weight").notNull().default(1),
   /** GPU jobs submitted without a queue go here. */
   isDefault: boolean("is_default").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -44,7 +44,7 @@ export async function saveQueueAction(org: string, queueId: string | null, poolN
       return [{ pool, nominal: Number(nominal), borrowingLimit: limit === "" || limit === undefined ? null : Number(limit) }];
     });
     const queue = {
-      name: values.name ?? "", cohort: values.cohort || undefined, minRuntimeSeconds: Math.round(Number(values.minRuntimeMinutes || 0) * 60),
+      name: values.name ?? "", cohort: values.cohort || undefined, weight: values.weight ? Number(values.weight) : 1, minRuntimeSeconds: Math.round(Number(values.minRuntimeMinutes || 0) * 60),
       isDefault: values.isDefault === "on", quotas,
     };
     const api = await serverApi();

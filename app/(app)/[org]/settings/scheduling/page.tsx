@@ -67,7 +67,7 @@ export default async function SchedulingSettingsPage({ params, searchParams }: {
             <CardHeader>
               <CardTitle className="text-base">{q.name}{q.isDefault ? <span className="ml-2 text-xs font-normal text-muted-foreground">default</span> : null}</CardTitle>
               <CardDescription>
-                {q.cohort ? `cohort ${q.cohort}` : "no cohort (borrows nothing)"} · {q.quotas.length === 0 ? "no quota" : q.quotas.map((x) => `${x.pool}: ${x.inUse}/${x.nominal}${x.borrowingLimit !== null ? ` (+${x.borrowingLimit} borrowable)` : ""}`).join(", ")}
+                {q.cohort ? `cohort ${q.cohort}, weight ${q.weight}` : "no cohort (borrows nothing)"} · {q.quotas.length === 0 ? "no quota" : q.quotas.map((x) => `${x.pool}: ${x.inUse}/${x.nominal}${x.borrowingLimit !== null ? ` (+${x.borrowingLimit} borrowable)` : ""}`).join(", ")}
                 {q.minRuntimeSeconds > 0 ? ` · protected for ${Math.round(q.minRuntimeSeconds / 60)} min` : ""} · {q.waiting.length} waiting
               </CardDescription>
             </CardHeader>

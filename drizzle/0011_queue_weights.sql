@@ -1,0 +1,1 @@
+ALTER TABLE "queues" ADD COLUMN "weight" double precision DEFAULT 1 NOT NULL;
