@@ -7,11 +7,17 @@ import { ADMIN, SCREENS_DIR, signIn } from "./fixtures";
  * both say why. Then a spent budget refuses a new GPU job with the reason.
  */
 
-async function submitGpuJob(page: Page, org: string, name: string, gpus: number, queue: string, priority: number) {
+/** The Iris example, slowed down and checkpointing every 10 epochs, or a job that just holds its GPUs. */
+async function submitGpuJob(page: Page, org: string, name: string, gpus: number, queue: string, priority: number, iris = false) {
   await page.goto(`/${org}/training/new`);
   await page.locator("#name").fill(name);
-  await page.locator("#template").selectOption("custom");
-  await page.locator("#command").fill(`python3 -c "import time; time.sleep(300)"`);
+  if (iris) {
+    await page.locator("#template").selectOption("iris-softmax");
+    await page.locator("#hyperparameters").fill("epochs = 3000\nepoch_delay_ms = 100\ncheckpoint_every = 10");
+  } else {
+    await page.locator("#template").selectOption("custom");
+    await page.locator("#command").fill(`python3 -c "import time; time.sleep(300)"`);
+  }
   await page.locator("#gpuCount").fill(String(gpus));
   await page.locator("#gpuType").fill("A100");
   await page.locator("#queue").selectOption(queue);
@@ -47,9 +53,10 @@ test("a low-priority borrower is preempted by a high-priority job; both reasons 
   }
   await page.screenshot({ path: `${SCREENS_DIR}/10-pools-and-queues.png`, fullPage: true });
 
-  const low = await submitGpuJob(page, org, "low-borrower", 8, "research", 0);
+  const low = await submitGpuJob(page, org, "low-borrower", 8, "research", 0, true);
   await expect(page.getByTestId("run-status")).toHaveText("Running", { timeout: 30_000 });
   await expect(page.getByTestId("job-scheduling")).toContainText("a100 (borrowing)");
+  await expect(page.getByTestId("checkpoints")).toContainText("epoch-0010.json", { timeout: 30_000 });
 
   const high = await submitGpuJob(page, org, "high-urgent", 4, "prod", 100);
   await expect(page.getByTestId("run-status")).toHaveText("Running", { timeout: 60_000 });
@@ -57,6 +64,7 @@ test("a low-priority borrower is preempted by a high-priority job; both reasons 
 
   await page.goto(low);
   await expect(page.getByText('Attempt 1 was preempted by "high-urgent": its queue research was borrowing from queue prod, which needs its quota back')).toBeVisible();
+  await expect(page.getByText(/it resumes from checkpoints\/epoch-\d{4}\.json/)).toBeVisible();
   await expect(page.getByTestId("pending-reason")).toContainText("needs 8 GPUs of pool a100: queue research has 4 of its 4 free and 0 idle to borrow in its cohort");
   await expect(page.getByTestId("job-scheduling")).toContainText("1×, last by high-urgent");
   await page.screenshot({ path: `${SCREENS_DIR}/10-preempted-job.png`, fullPage: true });
@@ -96,8 +104,14 @@ test("a low-priority borrower is preempted by a high-priority job; both reasons 
   await page.locator("#budget-limit").fill("");
   await page.getByRole("button", { name: "Save budget" }).click();
   await expect(page.getByText("No budget: GPU jobs are never refused for cost.")).toBeVisible();
+  // The preemptor done, the borrower gets its GPUs back and goes on from its checkpoint.
   for (const url of [high, low]) {
     await page.goto(url);
+    if (url === low) {
+      await expect(page.getByTestId("run-status")).toHaveText("Running", { timeout: 30_000 });
+      await expect(page.getByTestId("run-logs")).toContainText(/resumed from checkpoints\/epoch-\d{4}\.json: epoch \d+ done, continuing at \d+/, { timeout: 30_000 });
+      await page.screenshot({ path: `${SCREENS_DIR}/10-resumed-after-preemption.png`, fullPage: true });
+    }
     await page.getByRole("button", { name: "Stop" }).click();
     await page.getByRole("button", { name: "Stop job" }).click();
     await expect(page.getByTestId("run-status")).toHaveText("Cancelled", { timeout: 30_000 });
