@@ -28,10 +28,13 @@ export async function holdsAdmission(db: Db, opts: RunnerOptions, run: Run): Pro
   });
 }
 
-/** Preempted before it started: its GPUs go back and it waits in its queue again. */
+/**
+ * Preempted before it started: its GPUs go back and it waits in its queue again. No attempt
+ * was made, so none is counted (preemptions count attempts that do not use up retries).
+ */
 export async function dropAdmission(db: Db, opts: RunnerOptions, run: Run): Promise<void> {
   await db.transaction(async (tx) => {
-    const [updated] = await tx.update(runs).set({ desiredState: "RUN", preemptions: sql`${runs.preemptions} + 1`, version: sql`${runs.version} + 1`, nextCheckAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
+    const [updated] = await tx.update(runs).set({ desiredState: "RUN", version: sql`${runs.version} + 1`, nextCheckAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
       .where(and(eq(runs.id, run.id), eq(runs.version, run.version), eq(runs.leaseOwner, opts.owner), eq(runs.desiredState, "PREEMPT"))).returning({ id: runs.id });
     if (updated) await releaseAllocation(tx, run.id);
   });

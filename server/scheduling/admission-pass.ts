@@ -18,7 +18,10 @@ export const ADMISSION_LOCK = 7_304_112_010;
 
 export interface PassResult { pending: number; admitted: number; preempted: number; waiting: number }
 
+// Not a run still in its retry backoff (or waiting for its checkpoint copy): it is admitted
+// once due, rather than holding, and paying for, GPUs it cannot use yet.
 const waitingRuns = and(eq(runs.status, "QUEUED"), sql`${runs.queueId} is not null`, sql`${runs.gpus} > 0`, eq(runs.desiredState, "RUN"),
+  sql`(${runs.nextCheckAt} is null or ${runs.nextCheckAt} <= now())`,
   sql`not exists (select 1 from gpu_allocations a where a.run_id = ${runs.id} and a.ended_at is null)`);
 
 export async function admissionPass(db: Db, now: Date = new Date()): Promise<PassResult> {
@@ -76,7 +79,7 @@ async function loadSnapshot(tx: DbOrTx, orgIds: string[], now: Date) {
     quotas: quotaRows.filter((x) => x.queueId === q.id).map((x) => ({ poolId: x.poolId, nominal: x.nominal, borrowingLimit: x.borrowingLimit })),
   }));
   const held = await tx.select({
-    runId: gpuAllocations.runId, orgId: gpuAllocations.orgId, name: runs.name, queueId: gpuAllocations.queueId, poolId: gpuAllocations.poolId, gpus: gpuAllocations.gpus,
+    runId: runs.id, orgId: gpuAllocations.orgId, name: runs.name, queueId: gpuAllocations.queueId, poolId: gpuAllocations.poolId, gpus: gpuAllocations.gpus,
     priority: runs.priority, startedAt: gpuAllocations.startedAt, desiredState: runs.desiredState, minRuntime: queues.minRuntimeSeconds,
   }).from(gpuAllocations).innerJoin(runs, eq(runs.id, gpuAllocations.runId)).leftJoin(queues, eq(queues.id, gpuAllocations.queueId))
     .where(and(inArray(gpuAllocations.orgId, orgIds), isNull(gpuAllocations.endedAt)));

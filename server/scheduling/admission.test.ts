@@ -93,9 +93,25 @@ describe("admission", () => {
       return admitQueuedRuns(snap({ pools: [{ ...pool, gpus: 10 }], queues, pending })).filter((x) => x.kind === "admit").map((x) => x.runId);
     };
     // Both borrow 2 GPUs, 2 are left: with weight 3, heavy's share (2/3) is below light's (2/1).
-    expect(run(3)).toEqual(["l1", "l2", "h1", "h2", "h3"]);
+    expect(run(3)).toEqual(["l1", "h1", "l2", "h2", "h3"]);
     // Equal weights, equal shares: the older job.
-    expect(run(1)).toEqual(["l1", "l2", "h1", "h2", "l3"]);
+    expect(run(1)).toEqual(["l1", "h1", "l2", "h2", "l3"]);
+  });
+
+  it("a preempted borrower does not take back the GPUs its preemptor reclaimed: jobs within their quota go first", () => {
+    // The borrower (6 of research's 4) was preempted by prod's job and is queued again, older and
+    // of the same priority: prod's job, within its nominal quota, is admitted; the borrower waits.
+    const d = byRun(admitQueuedRuns(snap({ pending: [queued("borrower", "vision", 6), queued("reclaimer", "nlp", 4)] })));
+    expect(d.reclaimer).toMatchObject({ kind: "admit", borrowing: false });
+    expect(d.borrower).toMatchObject({ kind: "wait" });
+  });
+
+  it("two preemptors in one pass do not count on the same victim", () => {
+    const admitted = [running("victim", "vision", 4, 0)];
+    const d = byRun(admitQueuedRuns(snap({ pools: [{ ...pool, gpus: 4 }], queues: [queue("vision", 4, null)], admitted, pending: [queued("a", "vision", 4, 5), queued("b", "vision", 4, 5)] })));
+    expect(d.victim).toMatchObject({ kind: "preempt", by: "a" });
+    expect(d.a).toMatchObject({ kind: "wait", reason: expect.stringContaining("preempting 1 job") });
+    expect(d.b).toMatchObject({ kind: "wait", reason: expect.stringContaining("quota for pool a100 exhausted") });
   });
 
   it("never over-commits: across a random workload, usage stays within every pool and every cohort", () => {

@@ -72,6 +72,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
   // Most of a long queue cannot start: once a job of a queue, priority and size found no room
   // (nor a plan) in the ledger as it is, a job asking as much or more needs no second look.
   const hopeless = new Map<string, { version: number; gpus: number }>();
+  const claimed = new Set<string>();
   const noRoom = (q: Queue, job: PendingJob) => {
     const seen = hopeless.get(`${q.id}|${job.priority}|${job.gpuType}|${job.target}`);
     return seen !== undefined && seen.version === ledger.version && job.gpus >= seen.gpus;
@@ -98,6 +99,8 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     }
     const plan = quotas.map((quota) => preemptionPlan(q, quota, job)).find((p) => p !== null);
     if (plan) {
+      // Its victims' GPUs are this job's: no other plan in the pass counts on them too.
+      for (const victim of plan.victims) claimed.add(victim.runId);
       for (const victim of plan.victims) {
         if (victim.preempting) continue; // asked already: it is stopping
         decisions.push({ kind: "preempt", runId: victim.runId, by: job.runId, reason: victim.queueId === q.id
@@ -119,8 +122,10 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
   return decisions;
 
   /**
-   * Highest priority first; among equals, the queue borrowing least for its weight (Kueue's fair
-   * sharing), then submission order. Lazily: each pick sees the ledger the previous ones left.
+   * As Kueue orders its queues' heads: a job that fits within its queue's nominal quota before
+   * one that would borrow (else a borrower that was preempted would take back, at once, the GPUs
+   * its preemptor reclaimed); then higher priority; then the queue borrowing least for its
+   * weight (fair sharing); then submission. Lazily: each pick sees the ledger the previous left.
    */
   function* fairOrder(): Generator<PendingJob> {
     const lists = new Map<string, PendingJob[]>();
@@ -136,13 +141,24 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
       return borrowed / Math.max(q.weight ?? 1, 1e-9);
     };
     for (const h of heads) h.share = shareOf(h.list[0].queueId);
+    const withinNominal = (j: PendingJob) => {
+      const q = queues.get(j.queueId);
+      return Boolean(q?.quotas.some((x) => used(q.id, x.poolId) + j.gpus <= x.nominal));
+    };
     for (;;) {
       let best: (typeof heads)[number] | undefined;
+      let bestNominal = false;
       for (const h of heads) {
         if (h.at >= h.list.length) continue;
-        if (!best) { best = h; continue; }
-        const a = h.list[h.at], b = best.list[best.at];
-        if (a.priority > b.priority || (a.priority === b.priority && (h.share < best.share || (h.share === best.share && a.seq < b.seq)))) best = h;
+        const a = h.list[h.at];
+        const nominal = withinNominal(a);
+        if (!best) { best = h; bestNominal = nominal; continue; }
+        const b = best.list[best.at];
+        const before = nominal !== bestNominal ? nominal
+          : a.priority !== b.priority ? a.priority > b.priority
+          : h.share !== best.share ? h.share < best.share
+          : a.seq < b.seq;
+        if (before) { best = h; bestNominal = nominal; }
       }
       if (!best) return;
       yield best.list[best.at++];
@@ -159,7 +175,7 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
     const withinNominal = used(q.id, quota.poolId) + job.gpus <= quota.nominal;
     const borrowers = new Set(cohortOf(q).filter((m) => m.id !== q.id && used(m.id, quota.poolId) > nominal(m.id, quota.poolId)).map((m) => m.id));
     const candidates = [...(ledger.jobs.get(quota.poolId)?.values() ?? [])]
-      .filter((v) => v.protectedUntil <= s.now && ((v.queueId === q.id && v.priority < job.priority) || (withinNominal && borrowers.has(v.queueId))))
+      .filter((v) => v.protectedUntil <= s.now && !claimed.has(v.runId) && ((v.queueId === q.id && v.priority < job.priority) || (withinNominal && borrowers.has(v.queueId))))
       .sort((a, b) => Number(Boolean(b.preempting)) - Number(Boolean(a.preempting)) || a.priority - b.priority || b.admittedAt - a.admittedAt);
     const taken: AdmittedJob[] = [];
     // The plan is tried on the ledger and undone: the same state, so the same version.

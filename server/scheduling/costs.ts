@@ -41,8 +41,9 @@ export function budgetSentence(b: BudgetStatus): string {
 
 export interface CostReport {
   days: Array<{ day: string; gpuHours: number; cost: number }>;
-  projects: Array<{ projectId: string; project: string; gpuHours: number; cost: number }>;
-  runs: Array<{ runId: string; name: string; project: string; status: string; gpuHours: number; cost: number }>;
+  /** A purged run or project keeps its spend here, with a null id. */
+  projects: Array<{ projectId: string | null; project: string; gpuHours: number; cost: number }>;
+  runs: Array<{ runId: string | null; name: string; project: string; status: string; gpuHours: number; cost: number }>;
   total: { gpuHours: number; cost: number };
 }
 
@@ -57,12 +58,13 @@ export async function costReport(db: DbOrTx, orgId: string, days: number): Promi
     left join gpu_allocations a on a.org_id = ${orgId}::uuid and a.started_at < d + interval '1 day' and coalesce(a.ended_at, now()) > d
     group by d order by d`)) as unknown as Array<{ day: string; gpu_hours: number; cost: number }>;
   const perRun = (await db.execute(sql`
-    select r.id, r.name, r.status, p.id as project_id, p.name as project,
+    select a.run_id as id, coalesce(r.name, '(a purged job)') as name, coalesce(r.status, 'PURGED') as status,
+      a.project_id, coalesce(p.name, '(a purged project)') as project,
       sum(a.gpus * ${heldHours(from)})::float8 as gpu_hours, sum(a.gpus * a.cost_per_gpu_hour * ${heldHours(from)})::float8 as cost
-    from gpu_allocations a join runs r on r.id = a.run_id join projects p on p.id = a.project_id
+    from gpu_allocations a left join runs r on r.id = a.run_id left join projects p on p.id = a.project_id
     where a.org_id = ${orgId}::uuid and coalesce(a.ended_at, now()) > ${from}
-    group by r.id, p.id order by cost desc, gpu_hours desc`)) as unknown as Array<{ id: string; name: string; status: string; project_id: string; project: string; gpu_hours: number; cost: number }>;
-  const projects = new Map<string, CostReport["projects"][number]>();
+    group by a.run_id, r.id, a.project_id, p.id order by cost desc, gpu_hours desc`)) as unknown as Array<{ id: string | null; name: string; status: string; project_id: string | null; project: string; gpu_hours: number; cost: number }>;
+  const projects = new Map<string | null, CostReport["projects"][number]>();
   for (const r of perRun) {
     const p = projects.get(r.project_id) ?? { projectId: r.project_id, project: r.project, gpuHours: 0, cost: 0 };
     p.gpuHours += r.gpu_hours;

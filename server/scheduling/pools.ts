@@ -17,7 +17,7 @@ export async function listPools(db: DbOrTx, orgId: string) {
   const rows = await db.select({ pool: gpuPools, cluster: clusters.name }).from(gpuPools).leftJoin(clusters, eq(clusters.id, gpuPools.clusterId))
     .where(eq(gpuPools.orgId, orgId)).orderBy(asc(gpuPools.name));
   const holders = await db.select({
-    poolId: gpuAllocations.poolId, runId: gpuAllocations.runId, run: runs.name, status: runs.status, desiredState: runs.desiredState,
+    poolId: gpuAllocations.poolId, runId: runs.id, run: runs.name, status: runs.status, desiredState: runs.desiredState,
     queue: queues.name, gpus: gpuAllocations.gpus, since: gpuAllocations.startedAt, borrowing: gpuAllocations.borrowing, priority: runs.priority,
   }).from(gpuAllocations).innerJoin(runs, eq(runs.id, gpuAllocations.runId)).leftJoin(queues, eq(queues.id, gpuAllocations.queueId))
     .where(and(eq(gpuAllocations.orgId, orgId), isNull(gpuAllocations.endedAt))).orderBy(asc(gpuAllocations.startedAt));
@@ -122,11 +122,12 @@ export async function getQueue(db: DbOrTx, orgId: string, id: string) {
 /** The queue a GPU job waits in: the one named, else the organization's default; none = not scheduled. */
 export async function resolveQueue(tx: DbOrTx, orgId: string, name: string | undefined): Promise<string | null> {
   if (name) {
-    const [q] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.orgId, orgId), sameName(queues.name, name)));
+    // Share-locked: a queue being deleted waits for this job, or the job sees it gone.
+    const [q] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.orgId, orgId), sameName(queues.name, name))).for("share");
     if (!q) throw new ValidationError(`No queue named "${name}" in this organization (Settings → GPU pools & budget lists them)`);
     return q.id;
   }
-  const [fallback] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.orgId, orgId), eq(queues.isDefault, true)));
+  const [fallback] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.orgId, orgId), eq(queues.isDefault, true))).for("share");
   return fallback?.id ?? null;
 }
 

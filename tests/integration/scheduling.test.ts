@@ -7,6 +7,8 @@ import { runOnce } from "@/server/runner/runner";
 import { getObjectStore } from "@/server/storage";
 import { systemActor } from "@/server/tenancy/actor";
 import { uploadArtifact } from "@/server/tracking/artifacts";
+import { purgeDeleted, setRunDeleted } from "@/server/tracking/retention";
+import { admissionPass } from "@/server/scheduling/admission-pass";
 import * as budgetRoute from "@/app/api/v1/budget/route";
 import * as costsRoute from "@/app/api/v1/costs/route";
 import * as poolsRoute from "@/app/api/v1/pools/route";
@@ -166,5 +168,33 @@ describe("GPU scheduling", () => {
     expect(costs.runs.map((r) => r.name)).toEqual(["first"]);
     for (const id of [first.id, second.id]) expect((await rest(jobOne.DELETE, user, { method: "DELETE", params: { id } })).status).toBe(202);
     await runUntil(first.id, ["CANCELLED"], opts);
+  }, 60_000);
+
+  it("a run in its retry backoff is not admitted before it is due; a purged run's spend stays spent", async () => {
+    const t = await createOrgWithAdmin();
+    const { caller } = await labWithPool(t, { cost: 3600 });
+    const db = await getDb();
+    const later = await submit(caller, t, "backing-off", 2);
+    await db.update(runs).set({ nextCheckAt: sql`now() + interval '1 hour'` }).where(eq(runs.id, later.id));
+    await admissionPass(db);
+    expect(await open(later.id)).toEqual([]);
+    await db.update(runs).set({ nextCheckAt: sql`now()` }).where(eq(runs.id, later.id));
+    await admissionPass(db);
+    expect(await open(later.id)).toHaveLength(1);
+
+    const opts = testRunnerOptions();
+    await runUntil(later.id, ["RUNNING"], opts);
+    await new Promise((r) => setTimeout(r, 500));
+    await caller.training.cancel({ org: t.slug, runId: later.id });
+    await runUntil(later.id, ["CANCELLED"], opts);
+    const before = (await caller.scheduling.costs({ org: t.slug, days: 1 })).report.total.cost;
+    expect(before).toBeGreaterThan(0.5);
+    await setRunDeleted(db, t.orgId, later.id, systemActor("test"), true);
+    await db.update(runs).set({ deletedAt: sql`now() - interval '2 hours'` }).where(eq(runs.id, later.id));
+    expect((await purgeDeleted(db, getObjectStore(), { purgeAfterHours: 1 })).runs).toBeGreaterThanOrEqual(1);
+    const after = await caller.scheduling.costs({ org: t.slug, days: 1 });
+    expect(after.report.total.cost).toBeCloseTo(before, 6);
+    expect(after.report.runs).toMatchObject([{ runId: null, name: "(a purged job)" }]);
+    expect((await caller.scheduling.overview({ org: t.slug })).budget).toBeNull();
   }, 60_000);
 });

@@ -49,7 +49,7 @@ describe("scheduling races", () => {
       expect(await heldIn(pool.id)).toBeLessThanOrEqual(8);
       // Some holders finish: their GPUs go back in the transaction that ends them.
       const holders = await db.select({ id: gpuAllocations.runId }).from(gpuAllocations).where(and(eq(gpuAllocations.poolId, pool.id), isNull(gpuAllocations.endedAt)));
-      for (const h of holders.slice(0, 2)) await caller.training.cancel({ org: t.slug, runId: h.id });
+      for (const h of holders.slice(0, 2)) await caller.training.cancel({ org: t.slug, runId: h.id! });
     }
     expect(admittedEver).toBeGreaterThan(8);
     const both = await db.select({ runId: gpuAllocations.runId, n: sql<number>`count(*)::int` }).from(gpuAllocations)

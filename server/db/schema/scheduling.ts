@@ -57,8 +57,9 @@ export const queueQuotas = pgTable("queue_quotas", {
 export const gpuAllocations = pgTable("gpu_allocations", {
   id: uuid("id").primaryKey().defaultRandom(),
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-  runId: uuid("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
-  projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  // Kept when a deleted run or project is purged: what was spent stays spent (budget, costs).
+  runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
+  projectId: uuid("project_id").references(() => projects.id, { onDelete: "set null" }),
   attempt: integer("attempt").notNull(),
   queueId: uuid("queue_id").references(() => queues.id, { onDelete: "set null" }),
   poolId: uuid("pool_id").references(() => gpuPools.id, { onDelete: "set null" }),

@@ -38,7 +38,7 @@ export default async function CostsPage({ params, searchParams }: { params: Prom
               <Table>
                 <TableHeader><TableRow><TableHead>Project</TableHead><TableHead className="text-right">GPU-hours</TableHead><TableHead className="text-right">Cost</TableHead></TableRow></TableHeader>
                 <TableBody>{report.projects.map((p) => (
-                  <TableRow key={p.projectId}><TableCell>{p.project}</TableCell><TableCell className="text-right tabular-nums">{hours(p.gpuHours)}</TableCell><TableCell className="text-right tabular-nums">{money(p.cost)}</TableCell></TableRow>
+                  <TableRow key={p.projectId ?? "purged"}><TableCell>{p.project}</TableCell><TableCell className="text-right tabular-nums">{hours(p.gpuHours)}</TableCell><TableCell className="text-right tabular-nums">{money(p.cost)}</TableCell></TableRow>
                 ))}</TableBody>
               </Table>
             </CardContent>
@@ -49,8 +49,8 @@ export default async function CostsPage({ params, searchParams }: { params: Prom
               <Table>
                 <TableHeader><TableRow><TableHead>Job</TableHead><TableHead>Project</TableHead><TableHead>Status</TableHead><TableHead className="text-right">GPU-hours</TableHead><TableHead className="text-right">Cost</TableHead></TableRow></TableHeader>
                 <TableBody>{report.runs.map((r) => (
-                  <TableRow key={r.runId}>
-                    <TableCell><Link className="underline" href={`/${org}/training/${r.runId}`}>{r.name}</Link></TableCell><TableCell>{r.project}</TableCell>
+                  <TableRow key={r.runId ?? "purged"}>
+                    <TableCell>{r.runId ? <Link className="underline" href={`/${org}/training/${r.runId}`}>{r.name}</Link> : r.name}</TableCell><TableCell>{r.project}</TableCell>
                     <TableCell className="text-xs">{r.status.toLowerCase()}</TableCell>
                     <TableCell className="text-right tabular-nums">{hours(r.gpuHours)}</TableCell><TableCell className="text-right tabular-nums">{money(r.cost)}</TableCell>
                   </TableRow>
