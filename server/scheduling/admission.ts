@@ -133,36 +133,38 @@ export function admitQueuedRuns(s: Snapshot): Decision[] {
       const list = lists.get(j.queueId);
       if (list) list.push(j); else lists.set(j.queueId, [j]);
     }
-    const heads = [...lists.values()].map((list) => ({ list: list.sort((a, b) => b.priority - a.priority || a.seq - b.seq), at: 0, share: 0 }));
+    const heads = [...lists.values()].map((list) => ({ list: list.sort((a, b) => b.priority - a.priority || a.seq - b.seq), at: 0, share: 0, nominal: false }));
     const shareOf = (queueId: string) => {
       const q = queues.get(queueId);
       if (!q?.cohort) return 0;
       const borrowed = q.quotas.reduce((n, x) => n + Math.max(0, used(q.id, x.poolId) - x.nominal), 0);
       return borrowed / Math.max(q.weight ?? 1, 1e-9);
     };
-    for (const h of heads) h.share = shareOf(h.list[0].queueId);
     const withinNominal = (j: PendingJob) => {
       const q = queues.get(j.queueId);
       return Boolean(q?.quotas.some((x) => used(q.id, x.poolId) + j.gpus <= x.nominal));
     };
+    // Only the picked queue's usage moves between picks: the other heads keep their keys.
+    const rekey = (h: (typeof heads)[number]) => {
+      h.share = shareOf(h.list[0].queueId);
+      h.nominal = h.at < h.list.length && withinNominal(h.list[h.at]);
+    };
+    heads.forEach(rekey);
     for (;;) {
       let best: (typeof heads)[number] | undefined;
-      let bestNominal = false;
       for (const h of heads) {
         if (h.at >= h.list.length) continue;
-        const a = h.list[h.at];
-        const nominal = withinNominal(a);
-        if (!best) { best = h; bestNominal = nominal; continue; }
-        const b = best.list[best.at];
-        const before = nominal !== bestNominal ? nominal
+        if (!best) { best = h; continue; }
+        const a = h.list[h.at], b = best.list[best.at];
+        const before = h.nominal !== best.nominal ? h.nominal
           : a.priority !== b.priority ? a.priority > b.priority
           : h.share !== best.share ? h.share < best.share
           : a.seq < b.seq;
-        if (before) { best = h; bestNominal = nominal; }
+        if (before) best = h;
       }
       if (!best) return;
       yield best.list[best.at++];
-      best.share = shareOf(best.list[0].queueId); // only the picked queue's usage moved
+      rekey(best);
     }
   }
 
