@@ -1,4 +1,5 @@
 import { clustersRouter } from "./routers/clusters";
+import { datasetsRouter } from "./routers/datasets";
 import { schedulingRouter } from "./routers/scheduling";
 import { sweepsRouter } from "./routers/sweeps";
 import { experimentsRouter } from "./routers/experiments";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   clusters: clustersRouter,
   sweeps: sweepsRouter,
   scheduling: schedulingRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as artifactsRoute from "@/app/api/v1/runs/[runId]/artifacts/[...path]/route";
@@ -6,6 +7,9 @@ import * as paramsRoute from "@/app/api/v1/runs/[runId]/params/route";
 import * as tagsRoute from "@/app/api/v1/runs/[runId]/tags/route";
 import { authenticate } from "@/server/api/rest/principal";
 import { getDb } from "@/server/db/client";
+import { uploadDataset } from "@/server/datasets/datasets";
+import { getObjectStore } from "@/server/storage";
+import { systemActor } from "@/server/tenancy/actor";
 import { appendRunLog } from "@/server/tracking/logs";
 import { issueRunToken } from "@/server/tracking/run-tokens";
 import { addUser, apiKeyFor, callerFor, createOrgWithAdmin, type TestOrg } from "../helpers/fixtures";
@@ -45,7 +49,10 @@ async function victimOrg() {
   const pool = await caller.scheduling.createPool({ org: b.slug, pool: { name: "victim-pool-name", gpuType: "victim-gpu", gpus: 7, costPerGpuHour: 4.21 } });
   const queue = await caller.scheduling.createQueue({ org: b.slug, queue: { name: "victim-queue-name", cohort: "victim-cohort", quotas: [{ pool: "victim-pool-name", nominal: 3 }], isDefault: false, minRuntimeSeconds: 0 } });
   await caller.scheduling.setBudget({ org: b.slug, monthlyLimit: 4242.42 });
-  const ids: Record<string, string> = { poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const dataset = await uploadDataset(b.db, getObjectStore(), b.orgId, systemActor("test"), { name: "victim-dataset-name", type: "training", domain: "victim-domain", format: "csv" },
+    Readable.from([Buffer.from("victim_column,label\n0.4242,victim-label-value\n")]));
+  await caller.datasets.setRules({ org: b.slug, datasetId: dataset.dataset.id, rules: [{ kind: "not_null", column: "victim_column" }] });
+  const ids: Record<string, string> = { datasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -143,7 +150,7 @@ describe("tenant isolation", () => {
     const secrets = distinctiveValues(before);
     const routes = findRoutes().filter((r) => !(r.route in NOT_TENANT_SCOPED));
     expect(routes.length).toBeGreaterThanOrEqual(6);
-    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"] };
+    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1" };
     const body = { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" }, runId: ids.runId, org: b.slug, orgId: b.orgId };
     const query = `?org=${b.slug}&runId=${ids.runId}&orgId=${b.orgId}`;
     const credentials: Array<[string, string | undefined, number[]]> = [
@@ -154,7 +161,7 @@ describe("tenant isolation", () => {
     ];
     for (const route of routes) {
       // `[id]` is the id of what the route is about: a cluster, a sweep, a pool, a queue, or a job.
-      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId };
+      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId, "v1/datasets": ids.datasetId, "datasets": ids.datasetId };
       const valueOf = (p: string) => (p === "id" ? (Object.entries(byPrefix).find(([prefix]) => route.route.startsWith(prefix))?.[1] ?? ids.runId) : pathValues[p]);
       for (const name of route.params) if (valueOf(name) === undefined) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
       for (const [method, handler] of await routeHandlers(route)) {

@@ -5,3 +5,4 @@ export * from "./mlflow";
 export * from "./clusters";
 export * from "./sweeps";
 export * from "./scheduling";
+export * from "./datasets";

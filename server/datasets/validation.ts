@@ -1,0 +1,90 @@
+import { z } from "zod";
+import type { Cell } from "./rows";
+
+/** Expectations on a dataset's columns, checked in the pass that reads it; a report per rule. */
+
+const column = z.string().trim().min(1).max(200);
+export const ruleSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("not_null"), column }),
+  z.object({ kind: z.literal("range"), column, min: z.number().optional(), max: z.number().optional() })
+    .refine((r) => r.min !== undefined || r.max !== undefined, "A range needs a min, a max or both")
+    .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, "min is above max"),
+  z.object({ kind: z.literal("allowed"), column, values: z.array(z.string().max(200)).min(1).max(1000) }),
+  z.object({ kind: z.literal("unique"), column }),
+]);
+export const rulesSchema = z.array(ruleSchema).max(100);
+export type Rule = z.infer<typeof ruleSchema>;
+
+export interface RuleResult {
+  rule: Rule;
+  passed: boolean;
+  /** Rows breaking the rule, and the first few (line number, value). */
+  failures: number;
+  examples: Array<{ line: number; value: Cell }>;
+  /** Why the rule could not be checked (its column is not in the data). */
+  error?: string;
+}
+
+export function describeRule(r: Rule): string {
+  switch (r.kind) {
+    case "not_null": return `${r.column} is never empty`;
+    case "range": return `${r.column} is ${r.min !== undefined && r.max !== undefined ? `between ${r.min} and ${r.max}` : r.min !== undefined ? `at least ${r.min}` : `at most ${r.max}`}`;
+    case "allowed": return `${r.column} is one of ${r.values.slice(0, 6).join(", ")}${r.values.length > 6 ? ", …" : ""}`;
+    case "unique": return `${r.column} is unique`;
+  }
+}
+
+interface Check { rule: Rule; index: number; failures: number; examples: Array<{ line: number; value: Cell }>; test: (v: Cell) => boolean }
+
+export class Validator {
+  private checks: Check[] = [];
+  private names: string[] = [];
+
+  constructor(private readonly rules: Rule[]) {}
+
+  columns(names: string[]) {
+    this.names = names;
+    this.checks = this.rules.map((rule, i) => this.checks[i] ?? { rule, index: -1, failures: 0, examples: [], test: testFor(rule) });
+    for (const c of this.checks) c.index = names.indexOf(c.rule.column);
+  }
+
+  row(cells: Cell[], ok: boolean, line: number) {
+    if (!ok) return;
+    for (const c of this.checks) {
+      if (c.index < 0) continue;
+      const v = c.index < cells.length ? cells[c.index] : null;
+      if (c.test(v)) continue;
+      c.failures++;
+      if (c.examples.length < 5) c.examples.push({ line, value: v });
+    }
+  }
+
+  result(): RuleResult[] {
+    return this.rules.map((rule, i) => {
+      const c = this.checks[i];
+      if (!c || c.index < 0) return { rule, passed: false, failures: 0, examples: [], error: `no column "${rule.column}" (columns: ${this.names.slice(0, 10).join(", ")})` };
+      return { rule, passed: c.failures === 0, failures: c.failures, examples: c.examples };
+    });
+  }
+}
+
+function testFor(rule: Rule): (v: Cell) => boolean {
+  switch (rule.kind) {
+    case "not_null": return (v) => v !== null && v !== "";
+    case "range": return (v) => v === null || (typeof v === "number" && (rule.min === undefined || v >= rule.min) && (rule.max === undefined || v <= rule.max));
+    case "allowed": {
+      const allowed = new Set(rule.values);
+      return (v) => v === null || allowed.has(String(v));
+    }
+    case "unique": {
+      const seen = new Set<string>();
+      return (v) => {
+        if (v === null) return true;
+        const key = String(v);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      };
+    }
+  }
+}
