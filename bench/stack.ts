@@ -8,7 +8,7 @@ import { migrateDatabase } from "@/server/db/migrate";
 
 export const BENCH_KEY = `anv_bench_${"k".repeat(40)}`;
 
-export interface Stack { url: string; dbUrl: string; sql: postgres.Sql; orgId: string; port: number; stop(): Promise<void> }
+export interface Stack { url: string; dbUrl: string; sql: postgres.Sql; orgId: string; port: number; appPid: number; stop(): Promise<void> }
 
 /**
  * A fresh embedded PostgreSQL and the production build of the app on top of it, initialised
@@ -40,7 +40,7 @@ export async function startStack(port = 3199): Promise<Stack> {
   const sql = postgres(url, { max: 20, onnotice: () => {} });
   const [org] = await sql<{ id: string }[]>`select id from organizations where slug = 'bench'`;
   return {
-    url: `http://127.0.0.1:${port}`, dbUrl: url, sql, orgId: org.id, port,
+    url: `http://127.0.0.1:${port}`, dbUrl: url, sql, orgId: org.id, port, appPid: app.pid!,
     async stop() {
       app.kill("SIGTERM");
       await new Promise((r) => app.once("exit", r));

@@ -21,7 +21,7 @@ export interface ColumnProfile {
   max?: number | string;
   mean?: number;
   std?: number;
-  /** The most frequent values (of the first DISTINCT_CAP distinct ones). */
+  /** The most frequent values, counted until the column has DISTINCT_CAP distinct ones. */
   top: Array<{ value: string; count: number }>;
 }
 
@@ -52,7 +52,8 @@ class ColumnAcc {
   max = -Infinity;
   smin: string | undefined;
   smax: string | undefined;
-  values = new Map<string, number>();
+  // Keyed by the typed value itself: no string made per cell (1 and "1" never meet: cells are typed).
+  values = new Map<string | number | boolean, number>();
   capped = false;
 
   add(v: Cell) {
@@ -72,10 +73,11 @@ class ColumnAcc {
       if (this.smin === undefined || v < this.smin) this.smin = v;
       if (this.smax === undefined || v > this.smax) this.smax = v;
     }
-    const key = String(v);
-    const seen = this.values.get(key);
-    if (seen !== undefined) this.values.set(key, seen + 1);
-    else if (this.values.size < DISTINCT_CAP) this.values.set(key, 1);
+    // Past the cap the column is high-cardinality (ids, measurements): stop counting values.
+    if (this.capped) return;
+    const seen = this.values.get(v);
+    if (seen !== undefined) this.values.set(v, seen + 1);
+    else if (this.values.size < DISTINCT_CAP) this.values.set(v, 1);
     else this.capped = true;
   }
 
@@ -85,7 +87,7 @@ class ColumnAcc {
       : this.bools > 0 ? (this.n > 0 ? "string" : "boolean")
       : this.nums > 0 ? "number" : "integer";
     const numeric = type === "integer" || type === "number";
-    const top = [...this.values].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, count]) => ({ value, count }));
+    const top = [...this.values].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, count]) => ({ value: String(value), count }));
     return {
       name, type, count: this.count, nulls: this.nulls, distinct: this.values.size, distinctCapped: this.capped, top,
       ...(numeric ? { min: this.min, max: this.max, mean: this.mean, std: this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0 } : {}),

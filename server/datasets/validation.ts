@@ -68,12 +68,11 @@ function testFor(rule: Rule): (v: Cell) => boolean {
       return (v) => v === null || allowed.has(String(v));
     }
     case "unique": {
-      const seen = new Set<string>();
+      const seen = new Set<string | number | boolean>();
       return (v) => {
         if (v === null) return true;
-        const key = String(v);
-        if (seen.has(key)) return false;
-        seen.add(key);
+        if (seen.has(v)) return false;
+        seen.add(v);
         return true;
       };
     }
