@@ -3,14 +3,16 @@ import { Readable } from "node:stream";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { datasets, datasetVersions } from "@/server/db/schema";
-import { NotFoundError, ValidationError } from "@/server/errors";
+import { NotFoundError } from "@/server/errors";
 import { toReadable, type ObjectStore } from "@/server/storage/object-store";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
-import { Profiler, type DatasetProfile } from "./profile";
-import { createRowReader, RowReaderError, type Format } from "./rows";
-import { rulesSchema, Validator, type Rule, type RuleResult } from "./validation";
+import type { DatasetProfile } from "./profile";
+import { profiledStream } from "./profiled-stream";
+import type { Format } from "./rows";
+import { rulesSchema, type Rule, type RuleResult } from "./validation";
 import type { UploadMeta } from "./dataset-input";
+import { kickProfiling } from "./profiling";
 
 type Dataset = typeof datasets.$inferSelect;
 type Version = typeof datasetVersions.$inferSelect;
@@ -19,42 +21,22 @@ type Version = typeof datasetVersions.$inferSelect;
 export const MAX_DATASET_BYTES = 10 * 1024 ** 3;
 
 /**
- * Reads the bytes once as they stream past: rows parsed, profile and rule checks accumulated,
- * while the same bytes go on to the store. A parse error fails the stream, so the store drops
- * the half-written object.
+ * Files up to this size are profiled in the upload itself (a bad file is a 400, nothing kept);
+ * larger ones are stored at full speed, profiled from their first 16 MiB, and fully in the
+ * background (server/datasets/profiling.ts).
  */
-export function profiledStream(body: Readable, format: Format, rules: Rule[]) {
-  const profiler = new Profiler();
-  const validator = new Validator(rules);
-  const reader = createRowReader(format, {
-    columns: (names) => { profiler.columns(names); validator.columns(names); },
-    row: (cells, ok, line) => { profiler.row(cells, ok, line); validator.row(cells, ok, line); },
-  });
-  async function* pass() {
-    try {
-      for await (const chunk of body) {
-        reader.push(chunk as Uint8Array);
-        yield chunk as Uint8Array;
-      }
-      reader.end();
-    } catch (err) {
-      if (err instanceof RowReaderError) throw new ValidationError(`Not a valid ${format.toUpperCase()} file: ${err.message}`);
-      throw err;
-    }
-  }
-  return { stream: Readable.from(pass(), { objectMode: false }), result: () => ({ profile: profiler.result(), report: validator.result() }) };
-}
+export const INLINE_PROFILE_BYTES = 16 * 1024 ** 2;
 
 export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, actor: Actor, meta: UploadMeta & { format: Format },
-  body: ReadableStream<Uint8Array> | Readable): Promise<{ dataset: Dataset; version: Version; created: boolean }> {
+  body: ReadableStream<Uint8Array> | Readable, opts: { inlineLimit?: number } = {}): Promise<{ dataset: Dataset; version: Version; created: boolean }> {
   const [existing] = await db.select().from(datasets).where(and(eq(datasets.orgId, orgId), sql`lower(${datasets.name}) = lower(${meta.name})`));
   if (meta.sourceVersionId) await getVersionRow(db, orgId, meta.sourceVersionId);
   const rules = rulesSchema.parse(existing?.rules ?? []);
   const datasetId = existing?.id ?? randomUUID();
   const key = `datasets/${orgId}/${datasetId}/${randomUUID()}/data.${meta.format}`;
-  const profiled = profiledStream(toReadable(body), meta.format, rules);
+  const profiled = profiledStream(toReadable(body), meta.format, rules, opts.inlineLimit ?? INLINE_PROFILE_BYTES);
   const stored = await store.put(key, profiled.stream, { maxBytes: MAX_DATASET_BYTES });
-  const { profile, report } = profiled.result();
+  const { profile, report, complete } = profiled.result();
   const { preview, ...rest } = profile;
 
   const outcome = await db.transaction(async (tx) => {
@@ -67,7 +49,8 @@ export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, a
     const [version] = await tx.insert(datasetVersions).values({
       orgId, datasetId: dataset.id, version: next, sha256: stored.sha256, size: stored.size, format: meta.format, filename: meta.filename ?? null,
       storageKey: key, rows: profile.rows, invalidRows: profile.invalidRows, profile: rest as unknown as Record<string, unknown>, preview,
-      validation: rules.length > 0 ? (report as unknown[]) : null, sourceVersionId: meta.sourceVersionId ?? null, derivation: meta.derivation ?? null,
+      validation: rules.length > 0 && complete ? (report as unknown[]) : null, sourceVersionId: meta.sourceVersionId ?? null, derivation: meta.derivation ?? null,
+      profileState: complete ? "ready" : "pending",
       createdBy: actor.kind === "user" ? actor.userId : null,
     }).returning();
     await tx.update(datasets).set({ updatedAt: sql`now()` }).where(eq(datasets.id, dataset.id));
@@ -76,6 +59,7 @@ export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, a
   });
   // The same bytes are already a version: this copy goes.
   if (!outcome.created) await store.delete(key).catch(() => {});
+  if (outcome.created && !complete) kickProfiling(db, store);
   return outcome;
 }
 
@@ -89,6 +73,7 @@ export function versionView(v: Version) {
     id: v.id, datasetId: v.datasetId, version: v.version, sha256: v.sha256, size: v.size, format: v.format, filename: v.filename,
     rows: v.rows, invalidRows: v.invalidRows, columns: profile.columns, invalidExamples: profile.invalidExamples,
     validation: v.validation as RuleResult[] | null, sourceVersionId: v.sourceVersionId, derivation: v.derivation, createdAt: v.createdAt,
+    profileState: v.profileState, profileError: v.profileError,
   };
 }
 
@@ -152,6 +137,12 @@ export async function setRules(db: Db, store: ObjectStore, orgId: string, actor:
   await recordAudit(db, { orgId, actor, action: "dataset.rules", targetType: "dataset", targetId: datasetId, details: { rules } });
   const latest = versions[0];
   if (!latest) return null;
+  if (latest.size > INLINE_PROFILE_BYTES || latest.profileState !== "ready") {
+    // Too large to read within a request: the background pass checks the new rules.
+    await db.update(datasetVersions).set({ profileState: "pending", validation: null }).where(eq(datasetVersions.id, latest.id));
+    kickProfiling(db, store);
+    return null;
+  }
   const { version: row, stream } = await openVersion(db, store, orgId, datasetId, latest.version);
   const profiled = profiledStream(stream, row.format, rules);
   for await (const _ of profiled.stream) { /* drained: the checks run as it reads */ }

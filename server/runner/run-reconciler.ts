@@ -19,6 +19,8 @@ import { executorStart, finalStatus } from "./run-outcome";
 import { retryOrphanedStops, stopOrphans } from "./orphaned-remotes";
 import { dropAdmission, holdsAdmission, needsAdmission, requeueAfterPreemption } from "./run-admission";
 import { admissionPass } from "@/server/scheduling/admission-pass";
+import { kickProfiling } from "@/server/datasets/profiling";
+import { getObjectStore } from "@/server/storage";
 
 type Run = typeof runs.$inferSelect;
 
@@ -52,6 +54,8 @@ export const runController: Controller<typeof runs> = {
   },
   sweep: async (db, opts) => {
     await stopOrphans(db, opts);
+    // Dataset versions left unprofiled by a restart: profiled again in the background.
+    kickProfiling(db, getObjectStore());
     if (opts.retention) {
       const purged = await purgeDeleted(db, opts.retention.store, { purgeAfterHours: opts.retention.purgeAfterHours });
       if (purged.runs + purged.experiments > 0) log.info("runner: purged deleted runs and experiments", { ...purged });

@@ -9,8 +9,13 @@ import * as versionOne from "@/app/api/v1/datasets/[id]/versions/[version]/route
 import * as download from "@/app/api/v1/datasets/[id]/versions/[version]/download/route";
 import * as datasetsRoute from "@/app/api/v1/datasets/route";
 import { getDb } from "@/server/db/client";
+import { getVersion, uploadDataset } from "@/server/datasets/datasets";
+import { profilePending } from "@/server/datasets/profiling";
+import { getObjectStore } from "@/server/storage";
+import { systemActor } from "@/server/tenancy/actor";
 import { datasetVersions } from "@/server/db/schema";
 import { apiKeyFor, createOrgWithAdmin } from "../helpers/fixtures";
+import { waitFor } from "../helpers/wait";
 import { call, type RouteHandler } from "../helpers/rest";
 
 /** Datasets over the REST API: streamed uploads, content-hash versions, profile, rules, seed endpoints. */
@@ -106,5 +111,27 @@ describe("datasets", () => {
     expect(got).toMatchObject({ datasetId: created.datasetId, fileSize: 36 });
     const other = await createOrgWithAdmin();
     expect((await rest(seedOne.GET, await apiKeyFor(other, "admin"), { params: { id: created.datasetId } })).status).toBe(404);
+  });
+
+  it("a file past the inline limit is stored at once and profiled in full in the background; a bad one is marked failed", async () => {
+    const t = await createOrgWithAdmin();
+    const db = await getDb();
+    const store = getObjectStore();
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},${i % 7},label-${i % 3}`).join("\n");
+    const big = `id,x,label\n${rows}\n`;
+    const up = await uploadDataset(db, store, t.orgId, systemActor("test"), { name: "big", type: "training", domain: "", format: "csv" }, Readable.from([Buffer.from(big)]), { inlineLimit: 1024 });
+    expect(up.version).toMatchObject({ profileState: "pending" });
+    // A bad quote past the limit: stored, then found by the full pass.
+    const bad = await uploadDataset(db, store, t.orgId, systemActor("test"), { name: "bad", type: "training", domain: "", format: "csv" }, Readable.from([Buffer.from(`${big}9,"open\n`)]), { inlineLimit: 1024 });
+    expect(bad.version.profileState).toBe("pending");
+    // The uploads kicked the background pass already; this one takes whatever it has not claimed.
+    await profilePending(db, store);
+    const settled = async (id: string) => (await getVersion(db, t.orgId, id, 1)).profileState;
+    await waitFor(async () => ["ready", "failed"].includes(await settled(up.dataset.id)) && ["ready", "failed"].includes(await settled(bad.dataset.id)), 10_000, "both full profiles");
+    const done = await getVersion(db, t.orgId, up.dataset.id, 1);
+    expect(done).toMatchObject({ profileState: "ready", rows: 5000 });
+    expect(done.columns.map((c) => c.type)).toEqual(["integer", "integer", "string"]);
+    const failed = await getVersion(db, t.orgId, bad.dataset.id, 1);
+    expect(failed).toMatchObject({ profileState: "failed", profileError: expect.stringMatching(/never closed/) });
   });
 });

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
-import { gpuAllocations, lifecycleTransitions, runs } from "@/server/db/schema";
+import { gpuAllocations, runs } from "@/server/db/schema";
 import { runOnce } from "@/server/runner/runner";
 import { getObjectStore } from "@/server/storage";
 import { systemActor } from "@/server/tenancy/actor";

@@ -38,6 +38,14 @@ export const datasetVersions = pgTable("dataset_versions", {
   /** DatasetProfile (server/datasets/profile.ts) without the preview. */
   profile: jsonb("profile").$type<Record<string, unknown>>().notNull(),
   preview: jsonb("preview").$type<unknown[][]>().notNull(),
+  /**
+   * ready: profiled (in the upload itself, up to its inline limit); pending / profiling: a large
+   * upload stored at full speed, its full profile computed after, in the background; failed:
+   * that pass found the file is not a valid table (`profileError` says where).
+   */
+  profileState: text("profile_state").$type<"ready" | "pending" | "profiling" | "failed">().notNull().default("ready"),
+  profileError: text("profile_error"),
+  profileStartedAt: timestamp("profile_started_at", { withTimezone: true }),
   /** RuleResult[] for the dataset's rules when last checked; null before any rule. */
   validation: jsonb("validation").$type<unknown[] | null>(),
   sourceVersionId: uuid("source_version_id").references((): AnyPgColumn => datasetVersions.id, { onDelete: "set null" }),
@@ -49,4 +57,5 @@ export const datasetVersions = pgTable("dataset_versions", {
   uniqueIndex("dataset_versions_hash_idx").on(t.datasetId, t.sha256),
   uniqueIndex("dataset_versions_number_idx").on(t.datasetId, t.version),
   index("dataset_versions_org_idx").on(t.orgId),
+  index("dataset_versions_pending_idx").on(t.createdAt).where(sql`profile_state in ('pending', 'profiling')`),
 ]);

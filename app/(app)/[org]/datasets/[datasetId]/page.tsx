@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { ArrowLeft, Download } from "lucide-react";
 import { RulesEditor } from "@/components/datasets/rules-editor";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { UploadDatasetForm } from "@/components/datasets/upload-dataset-form";
 import { ColumnStatsTable, PreviewTable, ValidationReport } from "@/components/datasets/version-tables";
 import { Button } from "@/components/ui/button";
@@ -25,8 +27,10 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
   const version = number ? await api.datasets.version({ org, datasetId, version: number }).catch((err: unknown) => notFoundOn(err)) : null;
   const back = <Link href={`/${org}/datasets`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Datasets</Link>;
   const columns = version?.columns.map((c) => c.name) ?? [];
+  const profiling = dataset.versions.some((x) => x.profileState === "pending" || x.profileState === "profiling");
   return (
     <div className="flex flex-col gap-6">
+      <AutoRefresh active={profiling} ms={3000} />
       <PageHeader eyebrow={back} title={dataset.name} description={`${dataset.type}${dataset.domain ? ` · ${dataset.domain}` : ""} · ${dataset.versions.length} version${dataset.versions.length === 1 ? "" : "s"}`}
         actions={version ? <Button asChild variant="outline"><a href={`/api/v1/datasets/${datasetId}/versions/${version.version}/download?org=${org}`}><Download className="size-4" aria-hidden />Download v{version.version}</a></Button> : null} />
       <Card>
@@ -39,7 +43,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
                 <TableRow key={x.id} className={x.version === version?.version ? "bg-muted/50" : undefined}>
                   <TableCell><Link className="hover:underline" href={`/${org}/datasets/${datasetId}?v=${x.version}`} aria-current={x.version === version?.version ? "page" : undefined}>v{x.version}</Link> <span className="text-xs text-muted-foreground">{x.format}</span></TableCell>
                   <TableCell className="text-muted-foreground">{formatDateTime(new Date(x.createdAt))}</TableCell>
-                  <TableCell className="text-right tabular-nums">{x.rows.toLocaleString("en")}</TableCell>
+                  <TableCell className="text-right tabular-nums">{x.profileState === "ready" ? x.rows.toLocaleString("en") : x.profileState === "failed" ? "invalid" : "profiling…"}</TableCell>
                   <TableCell className="text-right tabular-nums">{x.invalidRows.toLocaleString("en")}</TableCell>
                   <TableCell className="text-right tabular-nums">{formatBytes(x.size)}</TableCell>
                   <TableCell className="font-mono text-xs" title={x.sha256}>{x.sha256.slice(0, 12)}</TableCell>
@@ -65,6 +69,14 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
                 </ol>
               </CardContent>
             </Card>
+          ) : null}
+          {version.profileState === "pending" || version.profileState === "profiling" ? (
+            <Alert variant="warning" data-testid="profiling"><AlertDescription>
+              v{version.version} is stored ({formatBytes(version.size)}). Its full profile and rule checks are being computed in the background; below, what its first 16 MiB show. This page refreshes until done.
+            </AlertDescription></Alert>
+          ) : null}
+          {version.profileState === "failed" ? (
+            <Alert variant="destructive" role="alert"><AlertDescription>The full pass over v{version.version} found it is not a valid table: {version.profileError}. Its bytes are kept; upload a corrected file as a new version.</AlertDescription></Alert>
           ) : null}
           <section aria-labelledby="stats-h" className="flex flex-col gap-3">
             <h2 id="stats-h" className="text-lg font-semibold">Columns of v{version.version} <span className="text-sm font-normal text-muted-foreground">{version.rows.toLocaleString("en")} rows{version.invalidRows > 0 ? `, ${version.invalidRows.toLocaleString("en")} malformed (e.g. line ${version.invalidExamples.slice(0, 3).join(", ")})` : ""}</span></h2>

@@ -1,0 +1,49 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { datasets, datasetVersions } from "@/server/db/schema";
+import { log } from "@/server/log";
+import type { ObjectStore } from "@/server/storage/object-store";
+import { profiledStream } from "./profiled-stream";
+import { rulesSchema } from "./validation";
+
+/**
+ * The full profile of versions too large to profile within their upload: one at a time per
+ * process, in the background, claimed so two processes never profile the same version; a
+ * claim older than 15 minutes (its process died) is taken over. The runner kicks it on every
+ * pass, so a restart finishes what was pending.
+ */
+const holder = globalThis as unknown as { __anvilProfiling?: Promise<void> };
+
+export function kickProfiling(db: Db, store: ObjectStore): void {
+  holder.__anvilProfiling ??= profilePending(db, store)
+    .then(() => {}, (err) => log.warn("datasets: background profiling failed", { err }))
+    .finally(() => { holder.__anvilProfiling = undefined; });
+}
+
+/** Profiles every pending version, one after another; resolves when none is left. */
+export async function profilePending(db: Db, store: ObjectStore): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const [claimed] = await db.update(datasetVersions).set({ profileState: "profiling", profileStartedAt: sql`now()` })
+      .where(sql`${datasetVersions.id} = (select id from dataset_versions where profile_state = 'pending'
+        or (profile_state = 'profiling' and profile_started_at < now() - interval '15 minutes')
+        order by created_at limit 1 for update skip locked)`)
+      .returning();
+    if (!claimed) return done;
+    const [dataset] = await db.select({ rules: datasets.rules }).from(datasets).where(eq(datasets.id, claimed.datasetId));
+    const rules = rulesSchema.catch([]).parse(dataset?.rules ?? []);
+    try {
+      const profiled = profiledStream(await store.get(claimed.storageKey), claimed.format, rules);
+      for await (const _ of profiled.stream) { /* the profile is made as it reads */ }
+      const { profile, report } = profiled.result();
+      const { preview, ...rest } = profile;
+      await db.update(datasetVersions).set({
+        profileState: "ready", profileError: null, rows: profile.rows, invalidRows: profile.invalidRows,
+        profile: rest as unknown as Record<string, unknown>, preview, validation: rules.length > 0 ? report : null,
+      }).where(eq(datasetVersions.id, claimed.id));
+    } catch (err) {
+      await db.update(datasetVersions).set({ profileState: "failed", profileError: (err as Error).message }).where(eq(datasetVersions.id, claimed.id));
+    }
+    done++;
+  }
+}
