@@ -39,6 +39,7 @@ export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, a
   const { profile, report, complete } = profiled.result();
   const { preview, ...rest } = profile;
 
+  // The bytes are stored; if recording them fails, they go too: nothing is left behind.
   const outcome = await db.transaction(async (tx) => {
     await tx.insert(datasets).values({ id: datasetId, orgId, name: meta.name, type: meta.type, domain: meta.domain, description: meta.description ?? "", createdBy: actor.kind === "user" ? actor.userId : null })
       .onConflictDoNothing();
@@ -56,6 +57,9 @@ export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, a
     await tx.update(datasets).set({ updatedAt: sql`now()` }).where(eq(datasets.id, dataset.id));
     await recordAudit(tx, { orgId, actor, action: "dataset.upload", targetType: "dataset", targetId: dataset.id, details: { name: dataset.name, version: next, sha256: stored.sha256, size: stored.size, rows: profile.rows } });
     return { dataset, version, created: true };
+  }).catch(async (err: unknown) => {
+    await store.delete(key).catch(() => {});
+    throw err;
   });
   // The same bytes are already a version: this copy goes.
   if (!outcome.created) await store.delete(key).catch(() => {});

@@ -61,3 +61,30 @@ describe("validation rules", () => {
     expect(report[4].error).toMatch(/no column "nope"/);
   });
 });
+
+describe("hostile and tricky input", () => {
+  it("keeps text that only looks numeric as text: hex, leading zeros, ids past 2^53", () => {
+    const { profile, report } = read("csv", "v\n0x1F\n007\n12345678901234567890\n16\n", [{ kind: "unique", column: "v" }]);
+    expect(profile.preview.map((r) => r[0])).toEqual(["0x1F", "007", "12345678901234567890", 16]);
+    expect(report[0]).toMatchObject({ passed: true, failures: 0 });
+  });
+
+  it("refuses a row far wider than any table before it grows", () => {
+    expect(() => read("csv", `a,b\n${",".repeat(5000)}\n`)).toThrow(/line 2 has more than 1000 fields/);
+  });
+
+  it("counts rows before a JSONL key appeared as empty for not-null", () => {
+    const { report } = read("jsonl", '{"a":1}\n{"a":2,"label":"x"}\n', [{ kind: "not_null", column: "label" }]);
+    expect(report[0]).toMatchObject({ passed: false, failures: 1 });
+  });
+
+  it("stores no NUL, lone surrogate or megabyte value in the profile", () => {
+    const long = "x".repeat(5000);
+    const { profile } = read("jsonl", `{"t":"a\\u0000b"}\n{"t":"\\ud800"}\n{"t":"${long}"}\n`);
+    const [t] = profile.columns;
+    expect(JSON.stringify(profile)).not.toMatch(/\\u0000|\\ud800/);
+    expect(t.top.every((v) => v.value.length <= 201)).toBe(true);
+    expect(String(t.max).length).toBeLessThanOrEqual(201);
+  });
+});
+

@@ -37,6 +37,17 @@ export const PREVIEW_ROWS = 20;
 const DISTINCT_CAP = 10_000;
 const PREVIEW_CHARS = 200;
 
+/**
+ * Text as stored in a profile or report: at most PREVIEW_CHARS (a value can be 1 MiB), and
+ * without the NUL and lone surrogates PostgreSQL's jsonb refuses.
+ */
+export function storable(text: string): string {
+  const short = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+  // eslint-disable-next-line no-control-regex
+  return short.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+const storableCell = (c: Cell): Cell => (typeof c === "string" ? storable(c) : c);
+
 class ColumnAcc {
   count = 0;
   nulls = 0;
@@ -75,9 +86,11 @@ class ColumnAcc {
     }
     // Past the cap the column is high-cardinality (ids, measurements): stop counting values.
     if (this.capped) return;
-    const seen = this.values.get(v);
-    if (seen !== undefined) this.values.set(v, seen + 1);
-    else if (this.values.size < DISTINCT_CAP) this.values.set(v, 1);
+    // Long texts are counted by their first characters: the map holds no megabyte values.
+    const key = typeof v === "string" && v.length > PREVIEW_CHARS ? storable(v) : v;
+    const seen = this.values.get(key);
+    if (seen !== undefined) this.values.set(key, seen + 1);
+    else if (this.values.size < DISTINCT_CAP) this.values.set(key, 1);
     else this.capped = true;
   }
 
@@ -87,11 +100,11 @@ class ColumnAcc {
       : this.bools > 0 ? (this.n > 0 ? "string" : "boolean")
       : this.nums > 0 ? "number" : "integer";
     const numeric = type === "integer" || type === "number";
-    const top = [...this.values].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, count]) => ({ value: String(value), count }));
+    const top = [...this.values].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, count]) => ({ value: storable(String(value)), count }));
     return {
       name, type, count: this.count, nulls: this.nulls, distinct: this.values.size, distinctCapped: this.capped, top,
       ...(numeric ? { min: this.min, max: this.max, mean: this.mean, std: this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0 } : {}),
-      ...(type === "string" ? { min: this.smin, max: this.smax } : {}),
+      ...(type === "string" ? { min: storable(this.smin ?? ""), max: storable(this.smax ?? "") } : {}),
     };
   }
 }
@@ -123,7 +136,7 @@ export class Profiler {
     this.rows++;
     for (let i = 0; i < this.accs.length; i++) this.accs[i].add(i < cells.length ? cells[i] : null);
     if (this.preview.length < PREVIEW_ROWS) {
-      this.preview.push(cells.map((c) => (typeof c === "string" && c.length > PREVIEW_CHARS ? `${c.slice(0, PREVIEW_CHARS)}…` : c)));
+      this.preview.push(cells.map(storableCell));
     }
   }
 

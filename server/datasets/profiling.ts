@@ -1,6 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { datasets, datasetVersions } from "@/server/db/schema";
+import { ValidationError } from "@/server/errors";
 import { log } from "@/server/log";
 import type { ObjectStore } from "@/server/storage/object-store";
 import { profiledStream } from "./profiled-stream";
@@ -24,7 +25,8 @@ export function kickProfiling(db: Db, store: ObjectStore): void {
 export async function profilePending(db: Db, store: ObjectStore): Promise<number> {
   let done = 0;
   for (;;) {
-    const [claimed] = await db.update(datasetVersions).set({ profileState: "profiling", profileStartedAt: sql`now()` })
+    // Milliseconds: the claim's time comes back to JavaScript exactly, to be compared at the end.
+    const [claimed] = await db.update(datasetVersions).set({ profileState: "profiling", profileStartedAt: sql`date_trunc('milliseconds', now())` })
       .where(sql`${datasetVersions.id} = (select id from dataset_versions where profile_state = 'pending'
         or (profile_state = 'profiling' and profile_started_at < now() - interval '15 minutes')
         order by created_at limit 1 for update skip locked)`)
@@ -32,6 +34,9 @@ export async function profilePending(db: Db, store: ObjectStore): Promise<number
     if (!claimed) return done;
     const [dataset] = await db.select({ rules: datasets.rules }).from(datasets).where(eq(datasets.id, claimed.datasetId));
     const rules = rulesSchema.catch([]).parse(dataset?.rules ?? []);
+    // Written only if this pass still holds the claim: new rules (back to pending) or a takeover
+    // after a long pass win, and that pass is redone with what is current.
+    const stillOurs = and(eq(datasetVersions.id, claimed.id), eq(datasetVersions.profileState, "profiling"), eq(datasetVersions.profileStartedAt, claimed.profileStartedAt!));
     try {
       const profiled = profiledStream(await store.get(claimed.storageKey), claimed.format, rules);
       for await (const _ of profiled.stream) { /* the profile is made as it reads */ }
@@ -40,9 +45,13 @@ export async function profilePending(db: Db, store: ObjectStore): Promise<number
       await db.update(datasetVersions).set({
         profileState: "ready", profileError: null, rows: profile.rows, invalidRows: profile.invalidRows,
         profile: rest as unknown as Record<string, unknown>, preview, validation: rules.length > 0 ? report : null,
-      }).where(eq(datasetVersions.id, claimed.id));
+      }).where(stillOurs);
     } catch (err) {
-      await db.update(datasetVersions).set({ profileState: "failed", profileError: (err as Error).message }).where(eq(datasetVersions.id, claimed.id));
+      // Not a table: failed, saying where. Anything else (the store timed out): tried again later.
+      const invalid = err instanceof ValidationError;
+      if (!invalid) log.warn("datasets: profiling a version failed; it is tried again", { versionId: claimed.id, err });
+      await db.update(datasetVersions).set(invalid ? { profileState: "failed", profileError: err.message } : { profileState: "pending" }).where(stillOurs);
+      if (!invalid) return done;
     }
     done++;
   }

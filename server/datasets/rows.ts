@@ -25,12 +25,15 @@ export function createRowReader(format: Format, sink: RowSink) {
 }
 
 /** A CSV cell as a value: empty → null, numbers and booleans typed, the rest text. */
+// Plain decimals only: "0x1F", "007", "+5" and ids past 2^53 stay text (Number() would change them).
+const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 export function csvCell(raw: string): Cell {
   if (raw === "") return null;
   const c = raw.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+  if (((c >= 48 && c <= 57) || c === 45) && DECIMAL.test(raw)) {
     const n = Number(raw);
-    if (Number.isFinite(n) && raw.trim() === raw) return n;
+    if (Number.isFinite(n) && (!Number.isInteger(n) || Number.isSafeInteger(n))) return n;
   }
   if (raw === "true" || raw === "TRUE" || raw === "True") return true;
   if (raw === "false" || raw === "FALSE" || raw === "False") return false;
@@ -88,7 +91,12 @@ function csvReader(sink: RowSink) {
       }
       if (ch === 44 || ch === 10 || ch === 13) {
         field += text.slice(start, i);
-        if (ch === 44) { fields.push(field); field = ""; }
+        if (ch === 44) {
+          // A row far wider than any table (a line of commas): refused before it eats memory.
+          if (fields.length >= MAX_COLUMNS) throw new RowReaderError(`line ${rowLine} has more than ${MAX_COLUMNS} fields`);
+          fields.push(field);
+          field = "";
+        }
         else if (ch === 10) { endRow(); line++; rowLine = line; }
         // \r: ignored (CRLF); a lone \r inside a row is dropped
         start = i + 1;

@@ -1,5 +1,10 @@
 import { z } from "zod";
+import { createHash } from "node:crypto";
+import { storable } from "./profile";
 import type { Cell } from "./rows";
+
+type UniqueTest = ((v: Cell) => boolean) & { full?: () => boolean };
+const hashText = (v: string) => `#${createHash("sha1").update(v).digest("base64")}`;
 
 /** Expectations on a dataset's columns, checked in the pass that reads it; a report per rule. */
 
@@ -25,28 +30,38 @@ export interface RuleResult {
   error?: string;
 }
 
-interface Check { rule: Rule; index: number; failures: number; examples: Array<{ line: number; value: Cell }>; test: (v: Cell) => boolean }
+interface Check { rule: Rule; index: number; failures: number; examples: Array<{ line: number; value: Cell }>; test: (v: Cell) => boolean; unchecked?: string }
+
+/** Distinct values a uniqueness check remembers; past it the rule says it was not checked in full. */
+const UNIQUE_CAP = 5_000_000;
 
 export class Validator {
   private checks: Check[] = [];
   private names: string[] = [];
+  private rows = 0;
 
   constructor(private readonly rules: Rule[]) {}
 
   columns(names: string[]) {
     this.names = names;
     this.checks = this.rules.map((rule, i) => this.checks[i] ?? { rule, index: -1, failures: 0, examples: [], test: testFor(rule) });
-    for (const c of this.checks) c.index = names.indexOf(c.rule.column);
+    for (const c of this.checks) {
+      const index = names.indexOf(c.rule.column);
+      // A JSONL key first seen now: the rows before lacked it (empty).
+      if (c.index < 0 && index >= 0 && c.rule.kind === "not_null") c.failures += this.rows;
+      c.index = index;
+    }
   }
 
   row(cells: Cell[], ok: boolean, line: number) {
     if (!ok) return;
+    this.rows++;
     for (const c of this.checks) {
       if (c.index < 0) continue;
       const v = c.index < cells.length ? cells[c.index] : null;
       if (c.test(v)) continue;
       c.failures++;
-      if (c.examples.length < 5) c.examples.push({ line, value: v });
+      if (c.examples.length < 5) c.examples.push({ line, value: typeof v === "string" ? storable(v) : v });
     }
   }
 
@@ -54,7 +69,8 @@ export class Validator {
     return this.rules.map((rule, i) => {
       const c = this.checks[i];
       if (!c || c.index < 0) return { rule, passed: false, failures: 0, examples: [], error: `no column "${rule.column}" (columns: ${this.names.slice(0, 10).join(", ")})` };
-      return { rule, passed: c.failures === 0, failures: c.failures, examples: c.examples };
+      const unchecked = c.rule.kind === "unique" && (c.test as UniqueTest).full?.() ? `checked for the first ${UNIQUE_CAP.toLocaleString("en")} distinct values only` : undefined;
+      return { rule, passed: c.failures === 0, failures: c.failures, examples: c.examples, ...(unchecked ? { error: unchecked } : {}) };
     });
   }
 }
@@ -69,12 +85,15 @@ function testFor(rule: Rule): (v: Cell) => boolean {
     }
     case "unique": {
       const seen = new Set<string | number | boolean>();
-      return (v) => {
+      const test: UniqueTest = (v) => {
         if (v === null) return true;
-        if (seen.has(v)) return false;
-        seen.add(v);
+        const key = typeof v === "string" && v.length > 64 ? hashText(v) : v;
+        if (seen.has(key)) return false;
+        if (seen.size < UNIQUE_CAP) seen.add(key);
         return true;
       };
+      test.full = () => seen.size >= UNIQUE_CAP;
+      return test;
     }
   }
 }

@@ -32,7 +32,11 @@ function uploadMultipart(req: Request, db: Db, orgId: string, actor: Actor) {
     }
     const fields: Record<string, string> = {};
     let started = false;
-    parser.on("field", (name, value) => { fields[name] = value; });
+    parser.on("field", (name, value) => {
+      // The query string is checked for NUL and the like before any route runs; form fields here.
+      if (/\u0000/.test(value) || /\u0000/.test(name)) return reject(new ValidationError(`The field "${name.replace(/\u0000/g, "")}" contains a NUL character`));
+      fields[name] = value;
+    });
     parser.on("file", (_name, file, info) => {
       started = true;
       let meta;

@@ -6,3 +6,4 @@ export * from "./clusters";
 export * from "./sweeps";
 export * from "./scheduling";
 export * from "./datasets";
+export * from "./pipelines";
