@@ -64,7 +64,8 @@ class ColumnAcc {
   smin: string | undefined;
   smax: string | undefined;
   // Keyed by the typed value itself: no string made per cell (1 and "1" never meet: cells are typed).
-  values = new Map<string | number | boolean, number>();
+  // A box per value: one hash lookup per cell instead of a get and a set.
+  values = new Map<string | number | boolean, { n: number }>();
   capped = false;
 
   add(v: Cell) {
@@ -89,8 +90,8 @@ class ColumnAcc {
     // Long texts are counted by their first characters: the map holds no megabyte values.
     const key = typeof v === "string" && v.length > PREVIEW_CHARS ? storable(v) : v;
     const seen = this.values.get(key);
-    if (seen !== undefined) this.values.set(key, seen + 1);
-    else if (this.values.size < DISTINCT_CAP) this.values.set(key, 1);
+    if (seen !== undefined) seen.n++;
+    else if (this.values.size < DISTINCT_CAP) this.values.set(key, { n: 1 });
     else this.capped = true;
   }
 
@@ -100,7 +101,7 @@ class ColumnAcc {
       : this.bools > 0 ? (this.n > 0 ? "string" : "boolean")
       : this.nums > 0 ? "number" : "integer";
     const numeric = type === "integer" || type === "number";
-    const top = [...this.values].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, count]) => ({ value: storable(String(value)), count }));
+    const top = [...this.values].sort((a, b) => b[1].n - a[1].n).slice(0, 5).map(([value, count]) => ({ value: storable(String(value)), count: count.n }));
     return {
       name, type, count: this.count, nulls: this.nulls, distinct: this.values.size, distinctCapped: this.capped, top,
       ...(numeric ? { min: this.min, max: this.max, mean: this.mean, std: this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0 } : {}),
