@@ -1,23 +1,14 @@
 "use server";
 
-import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { formText as text, refusedFormState } from "@/server/api/form-actions";
+import { attempt, backWithError, formText as text } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import type { FormState } from "@/lib/form-state";
 import { invitationPath } from "@/server/tenancy/invitations";
 
 type Role = "admin" | "manager" | "user" | "viewer";
 
-/** Runs one procedure; its domain errors become the form's message, nothing else is swallowed. */
-async function attempt(run: () => Promise<FormState>, values?: Record<string, string>): Promise<FormState> {
-  try {
-    return await run();
-  } catch (err) {
-    return refusedFormState(err, values);
-  }
-}
 
 export async function addMemberAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
   const values = { email: text(form, "email"), role: text(form, "role") };
@@ -80,8 +71,3 @@ export async function revokeApiKeyAction(org: string, keyId: string): Promise<vo
   redirect(`/${org}/settings/api-keys`);
 }
 
-/** Buttons without a form state: a refused action goes back to the page with the reason shown. */
-function backWithError(path: string, err: unknown): never {
-  if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") redirect(`${path}?error=${encodeURIComponent(err.message)}`);
-  throw err;
-}

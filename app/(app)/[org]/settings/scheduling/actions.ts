@@ -1,22 +1,14 @@
 "use server";
 
-import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { formText as text, refusedFormState } from "@/server/api/form-actions";
+import { attempt, backWithError, formText as text } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import type { FormState } from "@/lib/form-state";
 
 const page = (org: string) => `/${org}/settings/scheduling`;
 const num = (v: string) => (v === "" ? undefined : Number(v));
 
-async function attempt(run: () => Promise<FormState>, values: Record<string, string>): Promise<FormState> {
-  try {
-    return await run();
-  } catch (err) {
-    return refusedFormState(err, values);
-  }
-}
 
 export async function savePoolAction(org: string, poolId: string | null, _prev: FormState, form: FormData): Promise<FormState> {
   const values = Object.fromEntries(["name", "gpuType", "gpus", "costPerGpuHour", "runsOn"].map((k) => [k, text(form, k)]));
@@ -74,7 +66,3 @@ export async function deleteQueueAction(org: string, queueId: string): Promise<v
   redirect(page(org));
 }
 
-function backWithError(path: string, err: unknown): never {
-  if (err instanceof TRPCError && err.code !== "INTERNAL_SERVER_ERROR") redirect(`${path}?error=${encodeURIComponent(err.message)}`);
-  throw err;
-}
