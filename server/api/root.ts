@@ -2,6 +2,7 @@ import { clustersRouter } from "./routers/clusters";
 import { datasetsRouter } from "./routers/datasets";
 import { schedulingRouter } from "./routers/scheduling";
 import { sweepsRouter } from "./routers/sweeps";
+import { pipelinesRouter } from "./routers/pipelines";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   sweeps: sweepsRouter,
   scheduling: schedulingRouter,
   datasets: datasetsRouter,
+  pipelines: pipelinesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,6 +25,9 @@ export const pipelineTasks = pgTable("pipeline_tasks", {
   /** The version the task started from, and the one the current iteration works on. */
   sourceVersionId: uuid("source_version_id").notNull().references(() => datasetVersions.id, { onDelete: "restrict" }),
   currentVersionId: uuid("current_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
+  /** Held-out data: bad cases come from validation, the score from test (validation when unset). */
+  validationVersionId: uuid("validation_version_id").references(() => datasetVersions.id, { onDelete: "restrict" }),
+  testVersionId: uuid("test_version_id").references(() => datasetVersions.id, { onDelete: "restrict" }),
   hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull().default({}),
   maxIterations: integer("max_iterations").notNull().default(1),
   performanceThreshold: doublePrecision("performance_threshold"),
@@ -53,7 +56,10 @@ export const taskExecutions = pgTable("task_executions", {
   taskId: uuid("task_id").notNull().references(() => pipelineTasks.id, { onDelete: "cascade" }),
   iteration: integer("iteration").notNull(),
   phase: text("phase").$type<"OPTIMIZING" | "TRAINING" | "EVALUATING">().notNull(),
-  status: text("status").$type<"RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED">().notNull(),
+  /** SUSPENDED: its run was stopped with the task; resuming starts the phase again in a new run. */
+  status: text("status").$type<"RUNNING" | "SUSPENDED" | "SUCCEEDED" | "FAILED" | "CANCELLED">().notNull(),
+  /** Why it failed or was stopped. */
+  message: text("message"),
   runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
   inputVersionId: uuid("input_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
   outputVersionId: uuid("output_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),

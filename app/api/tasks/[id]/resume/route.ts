@@ -1,0 +1,3 @@
+import { taskActionRoute } from "@/server/api/rest/task-routes";
+
+export const POST = taskActionRoute("resume");

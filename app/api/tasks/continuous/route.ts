@@ -1,0 +1,3 @@
+import { createTaskRoute } from "@/server/api/rest/task-routes";
+
+export const POST = createTaskRoute("CONTINUOUS");
