@@ -52,7 +52,8 @@ async function victimOrg() {
   const dataset = await uploadDataset(b.db, getObjectStore(), b.orgId, systemActor("test"), { name: "victim-dataset-name", type: "training", domain: "victim-domain", format: "csv" },
     Readable.from([Buffer.from("victim_column,label\n0.4242,victim-label-value\n")]));
   await caller.datasets.setRules({ org: b.slug, datasetId: dataset.dataset.id, rules: [{ kind: "not_null", column: "victim_column" }] });
-  const ids: Record<string, string> = { datasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const task = await caller.pipelines.create({ org: b.slug, task: { name: "victim-task-name", mode: "CONTINUOUS", modelName: "victim-model-name", datasetId: dataset.dataset.id, hyperparameters: { victim_hp: 42 }, maxIterations: 3 } });
+  const ids: Record<string, string> = { taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -161,7 +162,7 @@ describe("tenant isolation", () => {
     ];
     for (const route of routes) {
       // `[id]` is the id of what the route is about: a cluster, a sweep, a pool, a queue, or a job.
-      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId, "v1/datasets": ids.datasetId, "datasets": ids.datasetId };
+      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId, "v1/datasets": ids.datasetId, "datasets": ids.datasetId, "tasks": ids.taskId };
       const valueOf = (p: string) => (p === "id" ? (Object.entries(byPrefix).find(([prefix]) => route.route.startsWith(prefix))?.[1] ?? ids.runId) : pathValues[p]);
       for (const name of route.params) if (valueOf(name) === undefined) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
       for (const [method, handler] of await routeHandlers(route)) {
