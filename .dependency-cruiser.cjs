@@ -9,7 +9,8 @@ module.exports = {
       name: "client-imports-server-only-as-type",
       comment: "Client components may import server code only as types.",
       severity: "error",
-      from: { path: "^components/" },
+      // Tests are never bundled: they may check what a component draws against the server's definitions.
+      from: { path: "^components/", pathNot: "\\.test\\.ts$" },
       to: { path: "^server/", dependencyTypesNot: ["type-only"] },
     },
     {
