@@ -3,17 +3,18 @@
 // artifacts (outputs/data.csv, model/model.json, report/report.json), which Anvil imports as
 // the next dataset version, the model and the evaluation report. Plain Node, no packages:
 // the logic is in optimize-data.mjs and model-phases.mjs.
+import { setTimeout as sleep } from "node:timers/promises";
 import { AnvilRun } from "../../sdk/node/anvil.mjs";
 import { evaluateOnRows, trainOnRows } from "./model-phases.mjs";
 import { optimize } from "./optimize-data.mjs";
 import { examplesToCsv, holdOut, parseTable, toExamples } from "./table.mjs";
 
-const DEFAULTS = { epochs: 200, lr: 0.5, hidden: 0, seed: 42, per_case: 4, jitter: 0.15, feedback: true, label: "" };
+const DEFAULTS = { epochs: 200, lr: 0.5, hidden: 0, seed: 42, per_case: 4, jitter: 0.15, feedback: true, label: "", delay_ms: 0 };
 
 function readParams() {
   const given = JSON.parse(process.env.ANVIL_PARAMS || "{}");
   const p = { ...DEFAULTS, ...given };
-  for (const k of ["epochs", "lr", "hidden", "seed", "per_case", "jitter"]) {
+  for (const k of ["epochs", "lr", "hidden", "seed", "per_case", "jitter", "delay_ms"]) {
     p[k] = Number(p[k]);
     if (!Number.isFinite(p[k]) || p[k] < 0) throw new Error(`hyperparameter ${k} must be a number ≥ 0 (got ${given[k]})`);
   }
@@ -84,6 +85,8 @@ async function main() {
   if (!phase) throw new Error(`unknown phase "${manifest.phase}"`);
   console.log(`${manifest.phase}, iteration ${manifest.iteration}`);
   await phase(run, manifest, params);
+  // Only there so a person (or a crash test) can watch a phase at work; it is not work.
+  if (params.delay_ms > 0) await sleep(params.delay_ms);
   await run.finish();
 }
 

@@ -34,6 +34,7 @@ export const taskController: Controller<typeof pipelineTasks> = {
     const current = await executionOf(db, task, task.currentIteration, phase);
     signal.throwIfAborted();
     const { execution, run } = current?.runId ? { execution: current, run: (await db.select().from(runs).where(eq(runs.id, current.runId)))[0] } : await ensurePhaseRun(db, task, phase, actor);
+    if (!current?.runId) await opts.faultPoint?.("task:after-phase-run");
     if (!run) return fail(db, opts, task, phase, current, actor, "its run was deleted");
     const store = getObjectStore();
     const poll = Math.max(opts.pollMs, 500);
@@ -42,6 +43,7 @@ export const taskController: Controller<typeof pipelineTasks> = {
       if (!isTerminal(run.status)) return idle(poll);
       if (run.status !== "SUCCEEDED") return fail(db, opts, task, phase, execution, actor, `its run ${run.name} ended ${run.status}${run.statusMessage ? `: ${run.statusMessage}` : ""}`);
       const result = await importPhaseOutputs(db, store, task, phase, execution, actor);
+      await opts.faultPoint?.("task:after-import");
       return complete(db, opts, task, phase, execution, result, actor);
     } catch (err) {
       if (err instanceof PhaseOutputError) return fail(db, opts, task, phase, execution, actor, err.message);

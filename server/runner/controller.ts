@@ -5,7 +5,7 @@ import type { ObjectStore } from "@/server/storage/object-store";
 import type { Lifecycle, LifecycleTable } from "./lifecycle";
 
 /** Named places where a test can crash or stall a runner, and assert that it got there. */
-export type FaultPoint = "run:after-intent" | "run:after-submit" | "run:after-log-chunk" | "run:before-terminal";
+export type FaultPoint = "run:after-intent" | "run:after-submit" | "run:after-log-chunk" | "run:before-terminal" | "task:after-phase-run" | "task:after-import";
 
 export interface RunnerOptions {
   owner: string;
