@@ -42,6 +42,7 @@ export function Iterations({ org, executions }: { org: string; executions: Execu
                     {e ? (
                       <div className="flex flex-wrap gap-x-3 gap-y-1">
                         {e.run ? <Link className="text-primary hover:underline" href={`/${org}/training/${e.run.id}`}>run</Link> : null}
+                        {e.serviceUrl ? <span title={`job ${e.remoteId ?? "not started"}`}>on {new URL(e.serviceUrl).host}</span> : null}
                         {phase !== "EVALUATING" && e.inputVersion ? <span>in: {version(e.inputVersion)}</span> : null}
                         {e.outputVersion ? <span>out: {version(e.outputVersion)}</span> : null}
                         {e.modelArtifact && e.run ? <a className="text-primary hover:underline" href={artifact(e.run.id, e.modelArtifact)}>model</a> : null}

@@ -58,6 +58,16 @@ export function NewTaskForm({ org, datasets }: { org: string; datasets: DatasetO
         <CardHeader><CardTitle className="text-base">Hyperparameters</CardTitle><CardDescription>One <code>name = value</code> per line: <code>epochs</code>, <code>lr</code>, <code>hidden</code>, <code>seed</code>, <code>per_case</code> (rows synthesized per bad case), <code>jitter</code>, <code>feedback</code> (false for an ablation), <code>label</code> (the label column).</CardDescription></CardHeader>
         <CardContent className="flex flex-col gap-4">
           {field("hyperparameters", "Hyperparameters", <Textarea id="hyperparameters" name="hyperparameters" rows={4} className="font-mono text-sm" defaultValue={v.hyperparameters ?? "epochs = 200\nseed = 1"} />)}
+          <details className="rounded-md border p-3 text-sm">
+            <summary className="cursor-pointer">Run phases on external services (admins)</summary>
+            <p className="mt-2 text-xs text-muted-foreground">A phase with a service&apos;s base URL runs there instead of as a built-in run: Anvil sends <code>POST /api/v1/optimize</code> (or train, evaluate) with the inputs inline and polls <code>GET /api/v1/optimize/&#123;id&#125;</code> until it completes. See docs/api.md.</p>
+            <div className="mt-3 grid gap-3 sm:grid-cols-2">
+              {field("services.optimize", "Optimize service", <Input id="services.optimize" name="services.optimize" placeholder="http://optimizer:8002" defaultValue={v["services.optimize"]} />)}
+              {field("services.train", "Train service", <Input id="services.train" name="services.train" placeholder="http://trainer:8004" defaultValue={v["services.train"]} />)}
+              {field("services.evaluate", "Evaluate service", <Input id="services.evaluate" name="services.evaluate" placeholder="http://evaluator:8003" defaultValue={v["services.evaluate"]} />)}
+              {field("serviceToken", "Bearer token (stored sealed)", <Input id="serviceToken" name="serviceToken" type="password" autoComplete="off" />)}
+            </div>
+          </details>
           <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="start" defaultChecked={v.start ? v.start === "on" : true} className="size-4" />Start it now</label>
           <div><SubmitButton pendingText="Creating…">Create task</SubmitButton></div>
         </CardContent>

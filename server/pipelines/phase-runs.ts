@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from "@/server/db/client";
 import { datasets, runParams, runs, taskExecutions } from "@/server/db/schema";
 import { uploadDataset } from "@/server/datasets/datasets";
 import { getVersionRow } from "@/server/datasets/datasets";
-import { NotFoundError } from "@/server/errors";
+import { NotFoundError, ValidationError } from "@/server/errors";
 import { runLifecycle } from "@/server/runner/run-lifecycle";
 import type { ObjectStore } from "@/server/storage/object-store";
 import type { Actor } from "@/server/tenancy/actor";
@@ -93,9 +93,15 @@ export async function stagePhaseInputs(db: Db, store: ObjectStore, task: Task, p
   }
   if (phase === "EVALUATING") {
     const training = await executionOf(db, task, task.currentIteration, "TRAINING");
-    if (!training?.runId || !training.modelArtifact) throw new PhaseOutputError(`iteration ${task.currentIteration} has no trained model to evaluate`);
-    await copyArtifact("model", training.runId, training.modelArtifact, "inputs/model.json");
-    if (await hasArtifact(db, { id: training.runId, orgId: task.orgId }, OUTPUTS.holdout)) await copyArtifact("holdout", training.runId, OUTPUTS.holdout, "inputs/holdout.csv");
+    if (training?.remoteModel) {
+      // Trained by an external service: the model it returned.
+      await uploadArtifact(db, store, run, actor, { path: "inputs/model.json", contentType: "application/json", body: Readable.from([JSON.stringify(training.remoteModel)]) });
+      inputs.model = "inputs/model.json";
+    } else {
+      if (!training?.runId || !training.modelArtifact) throw new PhaseOutputError(`iteration ${task.currentIteration} has no trained model to evaluate`);
+      await copyArtifact("model", training.runId, training.modelArtifact, "inputs/model.json");
+      if (await hasArtifact(db, { id: training.runId, orgId: task.orgId }, OUTPUTS.holdout)) await copyArtifact("holdout", training.runId, OUTPUTS.holdout, "inputs/holdout.csv");
+    }
     if (task.validationVersionId) await copyVersion("validation", task.validationVersionId);
     if (task.testVersionId) await copyVersion("test", task.testVersionId);
   }
@@ -125,6 +131,7 @@ async function readJson(db: DbOrTx, store: ObjectStore, orgId: string, runId: st
 export interface PhaseResult {
   outputVersionId?: string;
   modelArtifact?: string;
+  remoteModel?: Record<string, unknown>;
   report?: Record<string, unknown>;
   score?: number;
   /** One line for the task's status and the execution. */
@@ -142,14 +149,7 @@ export async function importPhaseOutputs(db: Db, store: ObjectStore, task: Task,
     const info = await readJson(db, store, task.orgId, runId, OUTPUTS.optimization);
     if (!(await hasArtifact(db, { id: runId, orgId: task.orgId }, OUTPUTS.data))) throw new PhaseOutputError(`the run left no ${OUTPUTS.data}`);
     const opened = await openArtifact(db, store, task.orgId, runId, OUTPUTS.data);
-    const [dataset] = await db.select().from(datasets).where(and(eq(datasets.id, task.datasetId), eq(datasets.orgId, task.orgId)));
-    if (!dataset) throw new PhaseOutputError("the task's dataset was deleted");
-    const derivation = `iteration ${task.currentIteration}: ${String(info.derivation ?? "optimized")}`.slice(0, 500);
-    const { version } = await uploadDataset(db, store, task.orgId, actor, {
-      name: dataset.name, type: dataset.type as "training", domain: dataset.domain, format: "csv",
-      filename: `${dataset.name}-iteration-${task.currentIteration}.csv`.slice(0, 255), sourceVersionId: execution.inputVersionId ?? undefined, derivation,
-    }, opened.stream ?? Readable.from([]));
-    return { outputVersionId: version.id, summary: `v${version.version}, ${version.rows} rows (${String(info.derivation ?? "")})` };
+    return importOptimizedData(db, store, task, execution, actor, { body: opened.stream ?? Readable.from([]), format: "csv", derivation: String(info.derivation ?? "optimized") });
   }
   if (phase === "TRAINING") {
     if (!(await hasArtifact(db, { id: runId, orgId: task.orgId }, OUTPUTS.model))) throw new PhaseOutputError(`the run left no ${OUTPUTS.model}`);
@@ -160,4 +160,21 @@ export async function importPhaseOutputs(db: Db, store: ObjectStore, task: Task,
   return { report, score: report.score, summary: `score ${round(report.score)}` };
 }
 
-export const round = (v: number) => Math.round(v * 1e4) / 1e4;
+const round = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** The optimized rows as a new version of the task's dataset, derived from the phase's input (lineage). */
+export async function importOptimizedData(db: Db, store: ObjectStore, task: Task, execution: Execution, actor: Actor,
+  out: { body: Readable; format: "csv" | "jsonl"; derivation: string }): Promise<PhaseResult> {
+  const [dataset] = await db.select().from(datasets).where(and(eq(datasets.id, task.datasetId), eq(datasets.orgId, task.orgId)));
+  if (!dataset) throw new PhaseOutputError("the task's dataset was deleted");
+  const { version } = await uploadDataset(db, store, task.orgId, actor, {
+    name: dataset.name, type: dataset.type as "training", domain: dataset.domain, format: out.format,
+    filename: `${dataset.name}-iteration-${task.currentIteration}.${out.format}`.slice(0, 255), sourceVersionId: execution.inputVersionId ?? undefined,
+    derivation: `iteration ${task.currentIteration}: ${out.derivation}`.slice(0, 500),
+  }, out.body).catch((err: unknown) => {
+    // Rows that are not a table fail the phase, not the runner's step (which would retry forever).
+    if (err instanceof ValidationError) throw new PhaseOutputError(`the optimized data is not a table: ${err.message}`);
+    throw err;
+  });
+  return { outputVersionId: version.id, summary: `v${version.version}, ${version.rows} rows (${out.derivation})` };
+}

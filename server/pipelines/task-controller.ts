@@ -7,6 +7,8 @@ import { getObjectStore } from "@/server/storage";
 import { systemActor, type Actor } from "@/server/tenancy/actor";
 import { cancelJob } from "@/server/training/jobs";
 import { ensurePhaseRun, executionOf, importPhaseOutputs, PHASE_VERB, PhaseOutputError, stagePhaseInputs, type Execution, type PhaseResult } from "./phase-runs";
+import { RemoteCallError } from "@/server/executors/types";
+import { importExternalResult, pollExternalPhase, serviceFor, startExternalPhase } from "./external-phases";
 import { nextAfterEvaluation } from "./stopping";
 import { taskLifecycle, type Phase, type TaskStatus } from "./task-lifecycle";
 import type { Task } from "./tasks";
@@ -30,6 +32,7 @@ export const taskController: Controller<typeof pipelineTasks> = {
     if (status === "LOOPING") return loop(db, opts, task, actor);
     const phase = status as Phase;
     if (task.desiredState === "CANCEL") return cancel(db, opts, task, phase, actor);
+    if (serviceFor(task, phase)) return external(db, opts, task, phase, actor, signal, idle);
 
     const current = await executionOf(db, task, task.currentIteration, phase);
     signal.throwIfAborted();
@@ -52,6 +55,36 @@ export const taskController: Controller<typeof pipelineTasks> = {
   },
 };
 
+/**
+ * A phase on an external service: start it once, poll it, import its result. A service that
+ * cannot be reached is tried again later (the task says so); one that refuses the credentials
+ * or the request, or answers nonsense, fails the task with its words.
+ */
+async function external(db: Db, opts: RunnerOptions, task: Task, phase: Phase, actor: Actor, signal: AbortSignal, idle: (ms: number, set?: Partial<Task>) => Promise<void>) {
+  const store = getObjectStore();
+  const poll = Math.max(opts.pollMs, 1000);
+  const execution = await executionOf(db, task, task.currentIteration, phase);
+  const where = `${PHASE_VERB[phase]} on ${new URL(serviceFor(task, phase)!).host}`;
+  try {
+    if (!execution?.remoteId) {
+      signal.throwIfAborted();
+      await startExternalPhase(db, store, task, phase, signal);
+      return idle(poll, { statusMessage: `Iteration ${task.currentIteration}: ${where} started` });
+    }
+    const state = await pollExternalPhase(task, phase, execution, signal);
+    if (state.state === "running") return idle(poll, { statusMessage: `Iteration ${task.currentIteration}: ${where}${state.progress !== undefined ? ` (${Math.round(state.progress * 100)} %)` : ""}` });
+    if (state.state === "failed") return fail(db, opts, task, phase, execution, actor, `the service says: ${state.error}`);
+    return complete(db, opts, task, phase, execution, await importExternalResult(db, store, task, phase, execution, state.result, actor), actor);
+  } catch (err) {
+    if (err instanceof PhaseOutputError) return fail(db, opts, task, phase, execution, actor, err.message);
+    if (err instanceof RemoteCallError && (err.kind === "unreachable" || err.kind === "timeout") && !signal.aborted) {
+      return idle(15_000, { statusMessage: `Iteration ${task.currentIteration}: ${where}: ${err.message}; trying again in 15 s` });
+    }
+    if (err instanceof RemoteCallError) return fail(db, opts, task, phase, execution, actor, err.message);
+    throw err;
+  }
+}
+
 const NEXT: Record<Phase, TaskStatus> = { OPTIMIZING: "TRAINING", TRAINING: "EVALUATING", EVALUATING: "LOOPING" };
 
 /** The phase's outputs recorded and the task moved on, in one transaction (or neither). */
@@ -64,7 +97,7 @@ async function complete(db: Db, opts: RunnerOptions, task: Task, phase: Phase, e
   await moveOrDrop(db, async (tx) => {
     await tx.update(taskExecutions).set({
       status: "SUCCEEDED", finishedAt: sql`now()`, message: result.summary,
-      outputVersionId: result.outputVersionId, modelArtifact: result.modelArtifact, report: result.report, score: result.score,
+      outputVersionId: result.outputVersionId, modelArtifact: result.modelArtifact, remoteModel: result.remoteModel, report: result.report, score: result.score,
     }).where(eq(taskExecutions.id, execution.id));
     const moved = await taskLifecycle.transition(tx, {
       id: task.id, orgId: task.orgId, from: phase, to, version: task.version, leaseOwner: opts.owner, actor,

@@ -7,6 +7,11 @@ const paramKey = z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, "Hyperparameter nam
 export const hyperparametersSchema = z.record(paramKey, z.union([z.string().max(500), z.number(), z.boolean()]))
   .refine((h) => Object.keys(h).length <= 100, "at most 100 hyperparameters").default({});
 
+const serviceUrl = z.string().trim().max(1000).url("A service's base URL, such as http://optimizer:8002").regex(/^https?:\/\//, "http:// or https://");
+
+/** Phases an external HTTP service runs (the seed's async contract) instead of a built-in run. */
+export const phaseServicesSchema = z.object({ optimize: serviceUrl.optional(), train: serviceUrl.optional(), evaluate: serviceUrl.optional() });
+
 /** A task as the form, tRPC and the REST API create it. */
 export const createTaskSchema = z.object({
   name: z.string().trim().min(1, "Name the task").max(120),
@@ -23,6 +28,9 @@ export const createTaskSchema = z.object({
   performanceThreshold: z.number().finite().min(-1e9).max(1e9).optional(),
   projectId: idSchema.optional(),
   project: z.string().trim().min(1).max(100).optional(),
+  services: phaseServicesSchema.optional(),
+  /** The bearer token the services take; stored sealed, never shown again. */
+  serviceToken: z.string().max(4000).optional(),
 }).refine((t) => t.mode === "CONTINUOUS" || t.maxIterations === 1, { message: "A standard task runs one iteration; choose continuous for more", path: ["maxIterations"] });
 
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
@@ -47,6 +55,6 @@ export function parseSeedTaskRequest(body: unknown, mode: "STANDARD" | "CONTINUO
     name: b.taskName ?? b.name, mode, modelName: b.modelName, datasetId: b.datasetId, datasetVersion: b.datasetVersion,
     validationDatasetId: b.validationDatasetId, testDatasetId: b.testDatasetId, hyperparameters: hyperparameters ?? {},
     maxIterations: mode === "STANDARD" ? 1 : b.maxIterations, performanceThreshold: b.performanceThreshold ?? undefined,
-    projectId: b.projectId, project: b.project,
+    projectId: b.projectId, project: b.project, services: b.services ?? b.phaseServices, serviceToken: b.serviceToken,
   });
 }

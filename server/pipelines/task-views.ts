@@ -8,7 +8,7 @@ function taskView(t: Task) {
   return {
     id: t.id, name: t.name, mode: t.mode, status: t.status as TaskStatus, desiredState: t.desiredState, suspendedFrom: t.suspendedFrom,
     modelName: t.modelName, datasetId: t.datasetId, projectId: t.projectId, hyperparameters: t.hyperparameters,
-    maxIterations: t.maxIterations, performanceThreshold: t.performanceThreshold, currentIteration: t.currentIteration,
+    services: t.phaseServices?.urls ?? {}, maxIterations: t.maxIterations, performanceThreshold: t.performanceThreshold, currentIteration: t.currentIteration,
     bestScore: t.bestScore, stopReason: t.stopReason, statusMessage: t.statusMessage,
     createdAt: t.createdAt, startedAt: t.startedAt, finishedAt: t.finishedAt,
   };
@@ -40,7 +40,7 @@ export async function listExecutions(db: DbOrTx, orgId: string, taskId: string) 
     run: e.runId ? run.get(e.runId) ?? null : null,
     inputVersion: e.inputVersionId ? version.get(e.inputVersionId) ?? null : null,
     outputVersion: e.outputVersionId ? version.get(e.outputVersionId) ?? null : null,
-    modelArtifact: e.modelArtifact, report: e.report, startedAt: e.startedAt, finishedAt: e.finishedAt,
+    modelArtifact: e.modelArtifact, report: e.report, serviceUrl: e.serviceUrl, remoteId: e.remoteId, remoteModel: e.remoteModel !== null, startedAt: e.startedAt, finishedAt: e.finishedAt,
     // The seed's TaskExecution fields.
     taskId: e.taskId, inputDatasetId: e.inputVersionId, outputDatasetId: e.outputVersionId,
     modelPath: e.modelArtifact && e.runId ? `runs/${e.runId}/artifacts/${e.modelArtifact}` : null,

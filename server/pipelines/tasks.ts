@@ -1,10 +1,12 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { datasetVersions, pipelineTasks, taskExecutions } from "@/server/db/schema";
-import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
+import { seal } from "@/server/auth/secret-box";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/server/errors";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
 import type { OrgContext } from "@/server/tenancy/organizations";
+import { can } from "@/server/tenancy/permissions";
 import { cancelJob } from "@/server/training/jobs";
 import { ensureProject, getProject } from "@/server/tracking/projects";
 import { createTaskSchema } from "./task-input";
@@ -30,6 +32,10 @@ export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unk
   if ((input.validationDatasetId && input.validationDatasetId === input.datasetId) || (input.testDatasetId && input.testDatasetId === input.datasetId)) {
     throw new ValidationError("Held-out data must be another dataset than the one trained on");
   }
+  const urls = Object.fromEntries(Object.entries(input.services ?? {}).filter(([, url]) => url));
+  // Anvil's server calls these addresses: the same trust as registering a cluster.
+  if (Object.keys(urls).length > 0 && !can(org.role, "cluster:create", org.grants)) throw new ForbiddenError("Phases on external services take the admin role: Anvil's server calls the addresses given");
+  const phaseServices = Object.keys(urls).length > 0 ? { urls, token: input.serviceToken ? seal(input.serviceToken) : null } : null;
   return db.transaction(async (tx) => {
     const source = await versionOf(tx, org.id, input.datasetId, input.datasetVersion);
     const validation = input.validationDatasetId ? await versionOf(tx, org.id, input.validationDatasetId) : null;
@@ -39,7 +45,7 @@ export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unk
       values: {
         orgId: org.id, projectId: project.id, name: input.name, mode: input.mode, modelName: input.modelName,
         datasetId: input.datasetId, sourceVersionId: source.id, validationVersionId: validation?.id ?? null, testVersionId: test?.id ?? null,
-        hyperparameters: input.hyperparameters, maxIterations: input.maxIterations, performanceThreshold: input.performanceThreshold ?? null,
+        hyperparameters: input.hyperparameters, phaseServices, maxIterations: input.maxIterations, performanceThreshold: input.performanceThreshold ?? null,
         createdBy: actor.kind === "user" ? actor.userId : null, nextCheckAt: null, statusMessage: "Created; start it to run",
       },
       actor, reason: "created", audit: { action: "pipeline_task.create", details: { name: input.name, mode: input.mode, dataset: input.datasetId } },

@@ -29,6 +29,11 @@ export const pipelineTasks = pgTable("pipeline_tasks", {
   validationVersionId: uuid("validation_version_id").references(() => datasetVersions.id, { onDelete: "restrict" }),
   testVersionId: uuid("test_version_id").references(() => datasetVersions.id, { onDelete: "restrict" }),
   hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull().default({}),
+  /**
+   * Phases run by external HTTP services instead of built-in runs: a base URL per phase
+   * (`{optimize, train, evaluate}`), and the bearer token they take, sealed.
+   */
+  phaseServices: jsonb("phase_services").$type<{ urls: Partial<Record<"optimize" | "train" | "evaluate", string>>; token: string | null }>(),
   maxIterations: integer("max_iterations").notNull().default(1),
   performanceThreshold: doublePrecision("performance_threshold"),
   currentIteration: integer("current_iteration").notNull().default(0),
@@ -61,6 +66,10 @@ export const taskExecutions = pgTable("task_executions", {
   /** Why it failed or was stopped. */
   message: text("message"),
   runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
+  /** An external phase: where it runs, the service's id for the job, and the model it returned. */
+  serviceUrl: text("service_url"),
+  remoteId: text("remote_id"),
+  remoteModel: jsonb("remote_model").$type<Record<string, unknown>>(),
   inputVersionId: uuid("input_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
   outputVersionId: uuid("output_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
   /** The model artifact's path in the training run. */

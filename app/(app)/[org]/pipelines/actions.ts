@@ -8,7 +8,7 @@ import { createTaskSchema } from "@/server/pipelines/task-input";
 import { fieldErrorsFrom, type FormState } from "@/lib/form-state";
 import { parseHyperparameters } from "@/lib/hyperparameters";
 
-const FIELDS = ["name", "mode", "modelName", "datasetId", "validationDatasetId", "testDatasetId", "maxIterations", "performanceThreshold", "hyperparameters", "start"];
+const FIELDS = ["name", "mode", "modelName", "datasetId", "validationDatasetId", "testDatasetId", "maxIterations", "performanceThreshold", "hyperparameters", "start", "services.optimize", "services.train", "services.evaluate"];
 
 /** New-task form → pipelines.create (and start) → the task's page. */
 export async function createTaskAction(org: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -20,8 +20,10 @@ export async function createTaskAction(org: string, _prev: FormState, form: Form
     name: values.name, mode: values.mode, modelName: values.modelName, datasetId: values.datasetId || undefined,
     validationDatasetId: values.validationDatasetId || undefined, testDatasetId: values.testDatasetId || undefined,
     maxIterations: values.mode === "STANDARD" ? 1 : number(values.maxIterations), performanceThreshold: number(values.performanceThreshold), hyperparameters: hyper.value,
+    services: { optimize: values["services.optimize"] || undefined, train: values["services.train"] || undefined, evaluate: values["services.evaluate"] || undefined },
+    serviceToken: text(form, "serviceToken") || undefined,
   });
-  if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: [String(i.path[0] ?? "_")] }))), values };
+  if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: [i.path[0] === "services" ? `services.${String(i.path[1])}` : String(i.path[0] ?? "_")] }))), values };
   let id: string;
   try {
     id = (await (await serverApi()).pipelines.create({ org, task: parsed.data, start: values.start === "on" })).id;
