@@ -14,9 +14,9 @@ export const phaseServicesSchema = z.object({ optimize: serviceUrl.optional(), t
 
 /** A task as the form, tRPC and the REST API create it. */
 export const createTaskSchema = z.object({
-  name: z.string().trim().min(1, "Name the task").max(120),
+  name: z.string({ error: "Name the task (taskName)" }).trim().min(1, "Name the task").max(120),
   mode: z.enum(["STANDARD", "CONTINUOUS"]),
-  modelName: z.string().trim().min(1, "Name the model").max(120),
+  modelName: z.string({ error: "Name the model (modelName)" }).trim().min(1, "Name the model").max(120),
   /** The dataset the task starts from (its newest version unless one is named). */
   datasetId: idSchema,
   datasetVersion: z.number().int().min(1).optional(),
