@@ -74,5 +74,7 @@ test("a continuous task loops optimize → train → evaluate to COMPLETED, the 
 
   await page.goto(`/${org}/pipelines`);
   await expect(page.getByTestId("task-row")).toContainText("Completed");
+  const overflow = await page.evaluate(() => [...document.querySelectorAll("table")].map((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth));
+  expect(overflow.every((o) => o <= 1), `pipelines table overflows by ${overflow}`).toBe(true);
   await page.screenshot({ path: `${SCREENS_DIR}/12-pipelines.png`, fullPage: true });
 });

@@ -54,7 +54,8 @@ async function trainPhase(run, manifest, p) {
 async function evaluatePhase(run, manifest, p) {
   const model = JSON.parse((await run.downloadArtifact(manifest.inputs.model)).toString("utf8"));
   const predictor = { model: { layers: model.layers }, scaler: model.standardization, classes: model.classes };
-  const rowsOf = async (input) => toExamples(await table(run, input), model.label).examples.filter((e) => e.values.every((v) => v !== null));
+  // The model's features by name, wherever they are in these tables; rows without a label or a value are left out.
+  const rowsOf = async (input) => toExamples(await table(run, input), model.label, model.features).examples.filter((e) => e.label !== "" && e.values.every((v) => v !== null));
   const { validation: v, test: t, holdout } = manifest.inputs;
   if (!v && !t && !holdout) throw new Error("no data to evaluate on: no validation or test dataset, and training held nothing out");
   const validation = await rowsOf(v ?? t ?? holdout);

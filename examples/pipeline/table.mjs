@@ -29,9 +29,10 @@ export function parseCsv(text) {
   return { header, rows };
 }
 
-/** Parses JSON Lines (one object per line) into the same shape as parseCsv. */
+/** Parses JSON Lines (one object per line; other lines are skipped) into the same shape as parseCsv. */
 export function parseJsonl(text) {
-  const objects = text.split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+  const objects = text.split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
+    .filter((o) => o !== null && typeof o === "object" && !Array.isArray(o));
   const header = [...new Set(objects.flatMap((o) => Object.keys(o)))];
   return { header, rows: objects.map((o) => header.map((k) => (o[k] === null || o[k] === undefined ? "" : String(o[k])))) };
 }
@@ -40,23 +41,44 @@ export function parseTable(text, format = "csv") {
   return format === "jsonl" ? parseJsonl(text) : parseCsv(text);
 }
 
+/** Label columns recognised by name before falling back to the last column. */
+const LABEL_NAMES = ["label", "target", "class", "y"];
+
+const number = (s) => {
+  const t = (s ?? "").trim();
+  const n = t === "" ? NaN : Number(t);
+  return Number.isFinite(n) ? n : null;
+};
+
 /**
- * Rows { values, label } with the label from `labelColumn` (default: the last column) and
- * every other column a numeric feature.
+ * Rows { values, label }. The label is `labelColumn`, else a column named label, target, class
+ * or y, else the last column. Features are the other columns whose filled values are all
+ * numbers, bar 5 % (an `id` or a free-text column is left out, not every row); within them an
+ * empty or broken value is null, so the optimizer drops the row as invalid. `features` fixes the
+ * columns by name (a model's), in that order, wherever they are in this table.
  */
-export function toExamples({ header, rows }, labelColumn) {
-  const labelAt = labelColumn ? header.indexOf(labelColumn) : header.length - 1;
+export function toExamples({ header, rows }, labelColumn, features) {
+  const named = LABEL_NAMES.map((n) => header.findIndex((h) => h.trim().toLowerCase() === n)).find((i) => i >= 0);
+  const labelAt = labelColumn ? header.indexOf(labelColumn) : (named ?? header.length - 1);
   if (labelAt < 0) throw new Error(`no column "${labelColumn}" (columns: ${header.join(", ")})`);
-  const features = header.filter((_, i) => i !== labelAt);
-  const number = (s) => {
-    const t = (s ?? "").trim();
-    const n = t === "" ? NaN : Number(t);
-    return Number.isFinite(n) ? n : null;
-  };
+  let featureAt;
+  if (features) {
+    featureAt = features.map((f) => header.indexOf(f));
+    const missing = features.filter((_, i) => featureAt[i] < 0);
+    if (missing.length > 0) throw new Error(`the table has no column ${missing.map((m) => `"${m}"`).join(", ")} (the model was trained on ${features.join(", ")})`);
+  } else {
+    const isFeature = (i) => {
+      if (i === labelAt || header[i].trim().toLowerCase() === "id") return false;
+      const filled = rows.filter((r) => (r[i] ?? "").trim() !== "");
+      return filled.length > 0 && filled.filter((r) => number(r[i]) !== null).length >= 0.95 * filled.length;
+    };
+    featureAt = header.map((_, i) => i).filter(isFeature);
+    if (featureAt.length === 0) throw new Error(`no numeric column to learn from besides the label "${header[labelAt]}"`);
+  }
   return {
-    features,
+    features: featureAt.map((i) => header[i]),
     label: header[labelAt],
-    examples: rows.map((r) => ({ values: r.filter((_, i) => i !== labelAt).map(number), label: (r[labelAt] ?? "").trim() })),
+    examples: rows.map((r) => ({ values: featureAt.map((i) => number(r[i])), label: (r[labelAt] ?? "").trim() })),
   };
 }
 

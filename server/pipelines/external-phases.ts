@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { taskExecutions } from "@/server/db/schema";
 import { unseal } from "@/server/auth/secret-box";
@@ -8,12 +8,20 @@ import { createPhaseClient, type PhaseKind, type PhaseState } from "@/server/exe
 import type { ObjectStore } from "@/server/storage/object-store";
 import type { Actor } from "@/server/tenancy/actor";
 import { openArtifact } from "@/server/tracking/artifacts";
-import { executionOf, importOptimizedData, PHASE_VERB, PhaseOutputError, type Execution, type PhaseResult } from "./phase-runs";
+import { executionOf, holdTask, importOptimizedData, PHASE_VERB, PhaseOutputError, stillOpen, TaskMoved, type Execution, type PhaseResult } from "./phase-runs";
 import type { Phase } from "./task-lifecycle";
 import type { Task } from "./tasks";
 
 /** Tables and models travel inline in the JSON bodies: up to 16 MiB each. */
 const MAX_INLINE_BYTES = 16 * 1024 ** 2;
+
+function parseModel(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PhaseOutputError("the trained model is not JSON, so it cannot be sent to the evaluate service");
+  }
+}
 
 /** The service that runs this phase of the task, if one was given. */
 export const serviceFor = (task: Task, phase: Phase): string | null => task.phaseServices?.urls[PHASE_VERB[phase]] ?? null;
@@ -50,7 +58,7 @@ async function requestBody(db: Db, store: ObjectStore, task: Task, phase: Phase)
   if (phase === "EVALUATING") {
     const training = await executionOf(db, task, task.currentIteration, "TRAINING");
     if (training?.remoteModel) body.model = training.remoteModel;
-    else if (training?.runId && training.modelArtifact) body.model = JSON.parse(await readAll((await openArtifact(db, store, task.orgId, training.runId, training.modelArtifact)).stream, "the model"));
+    else if (training?.runId && training.modelArtifact) body.model = parseModel(await readAll((await openArtifact(db, store, task.orgId, training.runId, training.modelArtifact)).stream, "the model"));
     else throw new PhaseOutputError(`iteration ${task.currentIteration} has no trained model to evaluate`);
     if (task.validationVersionId) body.validation = await versionInline(db, store, task, task.validationVersionId);
     if (task.testVersionId) body.test = await versionInline(db, store, task, task.testVersionId);
@@ -59,23 +67,35 @@ async function requestBody(db: Db, store: ObjectStore, task: Task, phase: Phase)
 }
 
 /**
- * Starts the phase on its service once: the start carries an Idempotency-Key (task, iteration,
- * phase), so a runner that dies between the start and recording its id starts the same job
- * again at a service that honours the key; the id is recorded with the execution.
+ * Starts the phase on its service once. The execution is recorded first (fenced: a suspend or
+ * cancel that lands first stops it), then the service is asked with an Idempotency-Key (task,
+ * iteration, phase), then its id is recorded: a runner that dies in between asks again with
+ * the same key, which is the same job at a service that honours it.
  */
-export async function startExternalPhase(db: Db, store: ObjectStore, task: Task, phase: Phase, signal: AbortSignal): Promise<void> {
+export async function startExternalPhase(db: Db, store: ObjectStore, task: Task, phase: Phase, owner: string, signal: AbortSignal): Promise<void> {
   const kind = PHASE_VERB[phase] as PhaseKind;
+  const url = serviceFor(task, phase)!;
+  const inputVersionId = phase === "EVALUATING" ? (task.testVersionId ?? task.validationVersionId) : task.currentVersionId;
+  const execution = await db.transaction(async (tx) => {
+    await holdTask(tx, task, owner);
+    const [row] = await tx.insert(taskExecutions)
+      .values({ orgId: task.orgId, taskId: task.id, iteration: task.currentIteration, phase, status: "RUNNING", serviceUrl: url, inputVersionId, contactedAt: sql`now()` })
+      .onConflictDoUpdate({ target: [taskExecutions.taskId, taskExecutions.iteration, taskExecutions.phase], set: { serviceUrl: url, status: "RUNNING", message: null, finishedAt: null }, setWhere: stillOpen })
+      .returning();
+    if (!row) throw new TaskMoved();
+    return row;
+  });
+  if (execution.remoteId) return;
   const body = await requestBody(db, store, task, phase);
   const remoteId = await clientFor(task, phase).start(kind, body, `${task.id}:${task.currentIteration}:${kind}`, signal);
-  const inputVersionId = phase === "EVALUATING" ? (task.testVersionId ?? task.validationVersionId) : task.currentVersionId;
-  await db.insert(taskExecutions)
-    .values({ orgId: task.orgId, taskId: task.id, iteration: task.currentIteration, phase, status: "RUNNING", serviceUrl: serviceFor(task, phase), remoteId, inputVersionId })
-    .onConflictDoUpdate({ target: [taskExecutions.taskId, taskExecutions.iteration, taskExecutions.phase], set: { remoteId, serviceUrl: serviceFor(task, phase), status: "RUNNING", message: null, finishedAt: null, startedAt: sql`now()` } })
-;
+  await db.update(taskExecutions).set({ remoteId, contactedAt: sql`now()` }).where(and(eq(taskExecutions.id, execution.id), isNull(taskExecutions.remoteId), stillOpen));
 }
 
-export function pollExternalPhase(task: Task, phase: Phase, execution: Execution, signal: AbortSignal): Promise<PhaseState> {
-  return clientFor(task, phase).status(PHASE_VERB[phase] as PhaseKind, execution.remoteId!, signal);
+/** The service's word on the job; an answer counts as contact (see `contactedAt`). */
+export async function pollExternalPhase(db: Db, task: Task, phase: Phase, execution: Execution, signal: AbortSignal): Promise<PhaseState> {
+  const state = await clientFor(task, phase).status(PHASE_VERB[phase] as PhaseKind, execution.remoteId!, signal);
+  await db.update(taskExecutions).set({ contactedAt: sql`now()` }).where(eq(taskExecutions.id, execution.id));
+  return state;
 }
 
 /**

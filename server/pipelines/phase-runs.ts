@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { datasets, runParams, runs, taskExecutions } from "@/server/db/schema";
+import { datasets, pipelineTasks, runParams, runs, taskExecutions } from "@/server/db/schema";
 import { uploadDataset } from "@/server/datasets/datasets";
 import { getVersionRow } from "@/server/datasets/datasets";
 import { NotFoundError, ValidationError } from "@/server/errors";
@@ -27,6 +27,24 @@ const MAX_JSON_BYTES = 16 * 1024 ** 2;
 /** A phase finished without what it had to produce: the task fails, saying so. */
 export class PhaseOutputError extends Error {}
 
+/** The task moved under the runner (a user's suspend or cancel, another runner): drop the work. */
+export class TaskMoved extends Error {}
+
+/**
+ * Locks the task row while this runner still holds it as it was read; anything else is a
+ * TaskMoved. Work that creates something for the phase does this in its transaction, so a
+ * suspend or cancel that lands first leaves nothing behind.
+ */
+export async function holdTask(tx: DbOrTx, task: Task, owner: string): Promise<void> {
+  const [held] = await tx.select({ id: pipelineTasks.id }).from(pipelineTasks)
+    .where(and(eq(pipelineTasks.id, task.id), eq(pipelineTasks.status, task.status), eq(pipelineTasks.version, task.version), eq(pipelineTasks.leaseOwner, owner)))
+    .for("update");
+  if (!held) throw new TaskMoved();
+}
+
+/** An execution that is still open: a finished one is never reopened. */
+export const stillOpen = sql`${taskExecutions.status} in ('RUNNING', 'SUSPENDED')`;
+
 export const executionOf = async (db: DbOrTx, task: Pick<Task, "id">, iteration: number, phase: Phase) =>
   (await db.select().from(taskExecutions).where(and(eq(taskExecutions.taskId, task.id), eq(taskExecutions.iteration, iteration), eq(taskExecutions.phase, phase))))[0];
 
@@ -35,9 +53,9 @@ export const executionOf = async (db: DbOrTx, task: Pick<Task, "id">, iteration:
  * that dies anywhere leaves either both or neither, so a phase never runs twice for one
  * iteration. The run waits (next check in 3 minutes) until its inputs are staged.
  */
-export async function ensurePhaseRun(db: Db, task: Task, phase: Phase, actor: Actor): Promise<{ execution: Execution; run: typeof runs.$inferSelect }> {
+export async function ensurePhaseRun(db: Db, task: Task, phase: Phase, actor: Actor, owner: string): Promise<{ execution: Execution; run: typeof runs.$inferSelect }> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`task-phase:${task.id}`}))`);
+    await holdTask(tx, task, owner);
     const existing = await executionOf(tx, task, task.currentIteration, phase);
     if (existing?.runId) {
       const [run] = await tx.select().from(runs).where(eq(runs.id, existing.runId));
@@ -59,8 +77,9 @@ export async function ensurePhaseRun(db: Db, task: Task, phase: Phase, actor: Ac
     const inputVersionId = phase === "EVALUATING" ? (task.testVersionId ?? task.validationVersionId) : task.currentVersionId;
     const [execution] = await tx.insert(taskExecutions)
       .values({ orgId: task.orgId, taskId: task.id, iteration: task.currentIteration, phase, status: "RUNNING", runId: run.id, inputVersionId })
-      .onConflictDoUpdate({ target: [taskExecutions.taskId, taskExecutions.iteration, taskExecutions.phase], set: { runId: run.id, status: "RUNNING", message: null, finishedAt: null } })
+      .onConflictDoUpdate({ target: [taskExecutions.taskId, taskExecutions.iteration, taskExecutions.phase], set: { runId: run.id, status: "RUNNING", message: null, finishedAt: null }, setWhere: stillOpen })
       .returning();
+    if (!execution) throw new TaskMoved(); // the phase already finished: this step is stale
     return { execution, run };
   });
 }

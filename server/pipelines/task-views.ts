@@ -75,5 +75,13 @@ export async function getTask(db: DbOrTx, orgId: string, id: string) {
   };
 }
 
+/** Which task iteration made each version of a dataset (its optimized rows), for the dataset page. */
+export async function versionProducers(db: DbOrTx, orgId: string, datasetId: string) {
+  return db.select({ versionId: taskExecutions.outputVersionId, taskId: pipelineTasks.id, task: pipelineTasks.name, iteration: taskExecutions.iteration, runId: taskExecutions.runId })
+    .from(taskExecutions).innerJoin(pipelineTasks, eq(pipelineTasks.id, taskExecutions.taskId))
+    .innerJoin(datasetVersions, eq(datasetVersions.id, taskExecutions.outputVersionId))
+    .where(and(eq(taskExecutions.orgId, orgId), eq(pipelineTasks.orgId, orgId), eq(datasetVersions.datasetId, datasetId)));
+}
+
 export type TaskDetail = Awaited<ReturnType<typeof getTask>>;
 export type ExecutionView = TaskDetail["executions"][number];

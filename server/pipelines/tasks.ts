@@ -26,8 +26,8 @@ async function versionOf(db: DbOrTx, orgId: string, datasetId: string, version?:
   return v;
 }
 
-/** Creates a task in PENDING; `start` sets it going. */
-export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unknown): Promise<Task> {
+/** Creates a task in PENDING; with `start`, sets it going in the same transaction. */
+export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unknown, opts: { start?: boolean } = {}): Promise<Task> {
   const input = createTaskSchema.parse(raw);
   if ((input.validationDatasetId && input.validationDatasetId === input.datasetId) || (input.testDatasetId && input.testDatasetId === input.datasetId)) {
     throw new ValidationError("Held-out data must be another dataset than the one trained on");
@@ -36,12 +36,12 @@ export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unk
   // Anvil's server calls these addresses: the same trust as registering a cluster.
   if (Object.keys(urls).length > 0 && !can(org.role, "cluster:create", org.grants)) throw new ForbiddenError("Phases on external services take the admin role: Anvil's server calls the addresses given");
   const phaseServices = Object.keys(urls).length > 0 ? { urls, token: input.serviceToken ? seal(input.serviceToken) : null } : null;
-  return db.transaction(async (tx) => {
+  const task = await db.transaction(async (tx) => {
     const source = await versionOf(tx, org.id, input.datasetId, input.datasetVersion);
     const validation = input.validationDatasetId ? await versionOf(tx, org.id, input.validationDatasetId) : null;
     const test = input.testDatasetId ? await versionOf(tx, org.id, input.testDatasetId) : null;
     const project = input.projectId ? await getProject(tx, org.id, input.projectId) : await ensureProject(tx, org.id, input.project ?? "Default");
-    return taskLifecycle.create(tx, {
+    const created = await taskLifecycle.create(tx, {
       values: {
         orgId: org.id, projectId: project.id, name: input.name, mode: input.mode, modelName: input.modelName,
         datasetId: input.datasetId, sourceVersionId: source.id, validationVersionId: validation?.id ?? null, testVersionId: test?.id ?? null,
@@ -50,27 +50,34 @@ export async function createTask(db: Db, org: OrgContext, actor: Actor, raw: unk
       },
       actor, reason: "created", audit: { action: "pipeline_task.create", details: { name: input.name, mode: input.mode, dataset: input.datasetId } },
     });
+    if (opts.start) await start(tx, created, actor);
+    return created;
   });
+  if (opts.start) wakeRunner();
+  return task;
 }
 
-export async function getTaskRow(db: DbOrTx, orgId: string, id: string): Promise<Task> {
-  const [row] = await db.select().from(pipelineTasks).where(and(eq(pipelineTasks.id, id), eq(pipelineTasks.orgId, orgId)));
+/** The task; `lock` holds its row for a user's change (the runner's claim skips a locked row). */
+export async function getTaskRow(db: DbOrTx, orgId: string, id: string, lock = false): Promise<Task> {
+  const query = db.select().from(pipelineTasks).where(and(eq(pipelineTasks.id, id), eq(pipelineTasks.orgId, orgId)));
+  const [row] = lock ? await query.for("update") : await query;
   if (!row) throw new NotFoundError("Task");
   return row;
 }
 
 /** PENDING → OPTIMIZING, iteration 1, on the source version. */
 export async function startTask(db: Db, org: { id: string }, actor: Actor, id: string) {
-  await db.transaction(async (tx) => {
-    const task = await getTaskRow(tx, org.id, id);
-    if (task.status !== "PENDING") throw new ConflictError(`The task was already started (${task.status})`);
-    const moved = await taskLifecycle.transition(tx, {
-      id, orgId: org.id, from: "PENDING", to: "OPTIMIZING", version: task.version, actor, reason: "started",
-      set: { currentIteration: 1, currentVersionId: task.sourceVersionId, statusMessage: "Iteration 1: optimizing the data", ...HAND_BACK },
-    });
-    if (!moved.ok) throw new ConflictError("The task changed meanwhile; reload and try again");
-  });
+  await db.transaction(async (tx) => start(tx, await getTaskRow(tx, org.id, id, true), actor));
   wakeRunner();
+}
+
+async function start(tx: DbOrTx, task: Task, actor: Actor) {
+  if (task.status !== "PENDING") throw new ConflictError(`The task was already started (${task.status})`);
+  const moved = await taskLifecycle.transition(tx, {
+    id: task.id, orgId: task.orgId, from: "PENDING", to: "OPTIMIZING", version: task.version, actor, reason: "started",
+    set: { currentIteration: 1, currentVersionId: task.sourceVersionId, statusMessage: "Iteration 1: optimizing the data", ...HAND_BACK },
+  });
+  if (!moved.ok) throw new ConflictError("The task changed meanwhile; reload and try again");
 }
 
 /**
@@ -79,7 +86,7 @@ export async function startTask(db: Db, org: { id: string }, actor: Actor, id: s
  */
 export async function suspendTask(db: Db, org: { id: string }, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
-    const task = await getTaskRow(tx, org.id, id);
+    const task = await getTaskRow(tx, org.id, id, true);
     if (!isPhase(task.status)) throw new ConflictError(`Only a running phase can be suspended (the task is ${task.status})`);
     if (task.desiredState === "CANCEL") throw new ConflictError("The task is being cancelled");
     const req = suspendRequest(task.status);
@@ -99,7 +106,7 @@ export async function suspendTask(db: Db, org: { id: string }, actor: Actor, id:
 /** Back into the phase it left; the runner starts that phase again. */
 export async function resumeTask(db: Db, org: { id: string }, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
-    const task = await getTaskRow(tx, org.id, id);
+    const task = await getTaskRow(tx, org.id, id, true);
     if (task.status !== "SUSPENDED") throw new ConflictError(`Only a suspended task can be resumed (the task is ${task.status})`);
     await resumeInto(tx, task, actor, {});
   });
@@ -125,7 +132,7 @@ async function resumeInto(tx: DbOrTx, task: Task, actor: Actor, set: Partial<Tas
  */
 export async function cancelTask(db: Db, org: { id: string }, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
-    const task = await getTaskRow(tx, org.id, id);
+    const task = await getTaskRow(tx, org.id, id, true);
     const cancel = { desiredState: "CANCEL" as const, statusMessage: `Cancelling (asked by ${actor.label})` };
     if (taskLifecycle.isTerminal(task.status)) throw new ConflictError(`The task already ended (${task.status})`);
     if (task.status === "PENDING") {
@@ -133,7 +140,7 @@ export async function cancelTask(db: Db, org: { id: string }, actor: Actor, id: 
       if (!moved.ok) throw new ConflictError("The task changed meanwhile; reload and try again");
     } else if (task.status === "SUSPENDED") {
       await resumeInto(tx, task, actor, cancel);
-    } else if (!(await taskLifecycle.requestChange(tx, { id, orgId: org.id }, cancel))) {
+    } else if (!(await taskLifecycle.requestChange(tx, { id, orgId: org.id }, cancel, eq(pipelineTasks.status, task.status)))) {
       throw new ConflictError("The task changed meanwhile; reload and try again");
     }
   });

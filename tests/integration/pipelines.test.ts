@@ -12,6 +12,8 @@ import * as standardRoute from "@/app/api/tasks/standard/route";
 import { getDb } from "@/server/db/client";
 import { datasetVersions, lifecycleTransitions, pipelineTasks, runs, taskExecutions } from "@/server/db/schema";
 import { uploadDataset } from "@/server/datasets/datasets";
+import { ensurePhaseRun, TaskMoved } from "@/server/pipelines/phase-runs";
+import { taskLifecycle } from "@/server/pipelines/task-lifecycle";
 import { runOnce, type RunnerOptions } from "@/server/runner/runner";
 import { getObjectStore } from "@/server/storage";
 import { systemActor } from "@/server/tenancy/actor";
@@ -152,6 +154,27 @@ describe("pipeline tasks", () => {
     const path = (await db.select().from(lifecycleTransitions).where(eq(lifecycleTransitions.entityId, id)).orderBy(asc(lifecycleTransitions.version))).map((h) => h.toStatus);
     expect(path.slice(-3)).toEqual(["EVALUATING", "LOOPING", "CANCELLED"]);
     expect((await rest(cancelRoute.POST, key, { id })).status).toBe(409);
+  });
+
+  it("a suspended task cancelled goes back to its phase and ends; a runner step that lost the task to a user creates nothing", async () => {
+    const { t, key, train } = await setup();
+    const { id } = (await (await rest(standardRoute.POST, key, {}, { taskName: "raced", modelName: "m", datasetId: train })).json()) as TaskJson;
+    await rest(startRoute.POST, key, { id });
+    const db = await getDb();
+    // A runner claims the task; before it creates the phase's run, the user suspends it.
+    const [claimed] = await taskLifecycle.claimDue(db, { owner: "stale-runner", leaseSeconds: 30, limit: 10, where: eq(pipelineTasks.id, id) });
+    expect(claimed.status).toBe("OPTIMIZING");
+    expect((await rest(suspendRoute.POST, key, { id })).status).toBe(202);
+    await expect(ensurePhaseRun(db, claimed, "OPTIMIZING", systemActor("test"), "stale-runner")).rejects.toBeInstanceOf(TaskMoved);
+    expect(await db.select().from(runs).where(eq(runs.orgId, t.orgId))).toHaveLength(0);
+    expect(await db.select().from(taskExecutions).where(eq(taskExecutions.taskId, id))).toHaveLength(0);
+
+    expect((await rest(cancelRoute.POST, key, { id })).status).toBe(202);
+    const done = await driveUntil(id, ["CANCELLED", "COMPLETED", "FAILED"]);
+    expect(done.status).toBe("CANCELLED");
+    const path = (await db.select().from(lifecycleTransitions).where(eq(lifecycleTransitions.entityId, id)).orderBy(asc(lifecycleTransitions.version))).map((h) => h.toStatus);
+    expect(path).toEqual(["PENDING", "OPTIMIZING", "SUSPENDED", "OPTIMIZING", "CANCELLED"]);
+    expect(await db.select().from(runs).where(eq(runs.orgId, t.orgId))).toHaveLength(0);
   });
 
   it("a phase that fails fails the task with the reason; bad requests are 4xx and create nothing", async () => {

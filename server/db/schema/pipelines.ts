@@ -70,6 +70,8 @@ export const taskExecutions = pgTable("task_executions", {
   serviceUrl: text("service_url"),
   remoteId: text("remote_id"),
   remoteModel: jsonb("remote_model").$type<Record<string, unknown>>(),
+  /** The last time the service answered about this job: an unreachable service is given up on 30 minutes after it. */
+  contactedAt: timestamp("contacted_at", { withTimezone: true }),
   inputVersionId: uuid("input_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
   outputVersionId: uuid("output_version_id").references(() => datasetVersions.id, { onDelete: "set null" }),
   /** The model artifact's path in the training run. */

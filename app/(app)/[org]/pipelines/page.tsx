@@ -31,17 +31,16 @@ export default async function PipelinesPage({ params }: { params: Promise<{ org:
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <Table stackOnPhone>
-            <TableHeader><TableRow><TableHead>Task</TableHead><TableHead>Status</TableHead><TableHead>Mode</TableHead><TableHead>Dataset</TableHead><TableHead className="text-right">Iteration</TableHead><TableHead className="text-right">Best score</TableHead><TableHead>Created</TableHead></TableRow></TableHeader>
+            <TableHeader><TableRow><TableHead>Task</TableHead><TableHead>Status</TableHead><TableHead>Dataset</TableHead><TableHead className="text-right">Iteration</TableHead><TableHead className="text-right">Best score</TableHead></TableRow></TableHeader>
             <TableBody>
               {tasks.map((t) => (
                 <TableRow key={t.id} data-testid="task-row">
-                  <TableCell className="font-medium"><Link className="hover:underline" href={`/${org}/pipelines/${t.id}`}>{t.name}</Link><div className="text-xs text-muted-foreground">{t.stopReason ?? t.statusMessage}</div></TableCell>
+                  <TableCell className="font-medium"><Link className="hover:underline" href={`/${org}/pipelines/${t.id}`}>{t.name}</Link><div className="text-xs text-muted-foreground">{t.stopReason ?? t.statusMessage}</div>
+                    <div className="text-xs text-muted-foreground">{t.mode === "CONTINUOUS" ? "Continuous" : "Standard"} · created {formatDateTime(t.createdAt)}</div></TableCell>
                   <TableCell><TaskStatusBadge status={t.status} /></TableCell>
-                  <TableCell>{t.mode === "CONTINUOUS" ? "Continuous" : "Standard"}</TableCell>
                   <TableCell><Link className="hover:underline" href={`/${org}/datasets/${t.datasetId}`}>{t.dataset}</Link></TableCell>
                   <TableCell className="text-right tabular-nums">{t.currentIteration} of {t.maxIterations}</TableCell>
                   <TableCell className="text-right font-mono tabular-nums">{t.bestScore === null ? "—" : formatNumber(t.bestScore)}</TableCell>
-                  <TableCell className="text-xs text-muted-foreground">{formatDateTime(t.createdAt)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

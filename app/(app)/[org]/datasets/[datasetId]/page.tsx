@@ -23,6 +23,9 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
   const { v } = await searchParams;
   const api = await serverApi();
   const [me, dataset] = await Promise.all([api.organizations.get({ org }), api.datasets.get({ org, datasetId }).catch((err: unknown) => notFoundOn(err))]);
+  // Versions a pipeline task made: which task and iteration (viewers of datasets may not read runs).
+  const producers = can(me.role, "run:read") ? await api.pipelines.producers({ org, datasetId }) : [];
+  const madeBy = (versionId: string) => producers.find((p) => p.versionId === versionId);
   const number = Number(v) || dataset.versions[0]?.version;
   const version = number ? await api.datasets.version({ org, datasetId, version: number }).catch((err: unknown) => notFoundOn(err)) : null;
   const back = <Link href={`/${org}/datasets`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Datasets</Link>;
@@ -37,7 +40,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
         <CardHeader><CardTitle className="text-base">Versions</CardTitle><CardDescription>One per distinct content (SHA-256): uploading the same bytes again adds nothing.</CardDescription></CardHeader>
         <CardContent>
           <Table data-testid="dataset-versions">
-            <TableHeader><TableRow><TableHead>Version</TableHead><TableHead>Uploaded</TableHead><TableHead className="text-right">Rows</TableHead><TableHead className="text-right">Malformed</TableHead><TableHead className="text-right">Size</TableHead><TableHead>SHA-256</TableHead><TableHead>Rules</TableHead><TableHead>Derived from</TableHead></TableRow></TableHeader>
+            <TableHeader><TableRow><TableHead>Version</TableHead><TableHead>Uploaded</TableHead><TableHead className="text-right">Rows</TableHead><TableHead className="text-right">Malformed</TableHead><TableHead className="text-right">Size</TableHead><TableHead>SHA-256</TableHead><TableHead>Rules</TableHead><TableHead>Derived from</TableHead><TableHead>Made by</TableHead></TableRow></TableHeader>
             <TableBody>
               {dataset.versions.map((x) => (
                 <TableRow key={x.id} className={x.version === version?.version ? "bg-muted/50" : undefined}>
@@ -49,6 +52,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
                   <TableCell className="font-mono text-xs" title={x.sha256}>{x.sha256.slice(0, 12)}</TableCell>
                   <TableCell className="text-xs">{x.validation ? `${x.validation.filter((r) => r.passed).length}/${x.validation.length} pass` : "—"}</TableCell>
                   <TableCell className="text-xs">{x.sourceVersionId ? (x.derivation ?? "another version") : "uploaded"}</TableCell>
+                  <TableCell className="text-xs">{madeBy(x.id) ? <Link className="text-primary hover:underline" href={`/${org}/pipelines/${madeBy(x.id)!.taskId}`}>{madeBy(x.id)!.task}, iteration {madeBy(x.id)!.iteration}</Link> : "—"}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -61,11 +65,17 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
             <Card>
               <CardHeader><CardTitle className="text-base">Lineage of v{version.version}</CardTitle></CardHeader>
               <CardContent>
-                <ol className="flex flex-wrap items-center gap-2 text-sm" data-testid="lineage">
-                  <li className="font-medium">{dataset.name} v{version.version}{version.derivation ? ` — ${version.derivation}` : ""}</li>
-                  {version.lineage.map((l) => (
-                    <li key={l.id} className="flex items-center gap-2"><span aria-hidden>←</span><Link className="underline" href={`/${org}/datasets/${l.datasetId}?v=${l.version}`}>{l.dataset} v{l.version}</Link>{l.derivation ? <span className="text-xs text-muted-foreground">{l.derivation}</span> : null}</li>
-                  ))}
+                <ol className="flex flex-col items-start text-sm" data-testid="lineage" aria-label="Lineage, newest first">
+                  <li className="rounded-md border-2 border-primary px-3 py-1.5 font-medium">{dataset.name} v{version.version}</li>
+                  {version.lineage.map((l, i) => {
+                    const how = i === 0 ? version.derivation : version.lineage[i - 1].derivation;
+                    return (
+                      <li key={l.id} className="flex flex-col items-start">
+                        <span className="ml-4 border-l-2 border-muted-foreground/40 py-1 pl-3 text-xs text-muted-foreground">↑ {how ?? "derived"}</span>
+                        <Link className="rounded-md border px-3 py-1.5 hover:bg-muted" href={`/${org}/datasets/${l.datasetId}?v=${l.version}`}>{l.dataset} v{l.version}</Link>
+                      </li>
+                    );
+                  })}
                 </ol>
               </CardContent>
             </Card>

@@ -1,0 +1,1 @@
+ALTER TABLE "task_executions" ADD COLUMN "contacted_at" timestamp with time zone;
