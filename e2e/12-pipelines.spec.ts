@@ -35,6 +35,7 @@ test("a continuous task loops optimize → train → evaluate to COMPLETED, the 
   await expect(page.locator("#testDatasetId option:checked")).toHaveText(/iris-hard-test/);
   await expect(page.locator("#maxIterations")).toHaveValue("5");
   await expect(page.locator("#performanceThreshold")).toHaveValue("0.97");
+  await page.screenshot({ path: `${SCREENS_DIR}/12-new-task.png`, fullPage: true });
   await page.getByRole("button", { name: "Create task" }).click();
   await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
 

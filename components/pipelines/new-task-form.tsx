@@ -47,7 +47,7 @@ export function NewTaskForm({ org, datasets }: { org: string; datasets: DatasetO
         </CardContent>
       </Card>
       <Card>
-        <CardHeader><CardTitle className="text-base">Data</CardTitle><CardDescription>The label is the last column; every other column is a numeric feature. Bad cases come from validation and the score from test, so the feedback never sees what it is scored on.</CardDescription></CardHeader>
+        <CardHeader><CardTitle className="text-base">Data</CardTitle><CardDescription>The label is the column named label, target, class or y, else the last one (or set the <code>label</code> hyperparameter); the numeric columns are the features. Bad cases come from validation and the score from test, so the feedback never sees what it is scored on.</CardDescription></CardHeader>
         <CardContent className="grid gap-4 sm:grid-cols-3">
           {field("datasetId", "Training dataset", <Select id="datasetId" name="datasetId" required defaultValue={v.datasetId ?? ofType(datasets, "training")}><option value="">Choose…</option>{options}</Select>, "Its newest version; each optimization adds a version derived from it.")}
           {field("validationDatasetId", "Validation dataset", <Select id="validationDatasetId" name="validationDatasetId" defaultValue={v.validationDatasetId ?? ofType(datasets, "validation")}><option value="">None: hold out a fifth of the training rows</option>{options}</Select>)}

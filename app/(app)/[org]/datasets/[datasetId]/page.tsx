@@ -51,8 +51,8 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
                   <TableCell className="text-right tabular-nums">{formatBytes(x.size)}</TableCell>
                   <TableCell className="font-mono text-xs" title={x.sha256}>{x.sha256.slice(0, 12)}</TableCell>
                   <TableCell className="text-xs">{x.validation ? `${x.validation.filter((r) => r.passed).length}/${x.validation.length} pass` : "—"}</TableCell>
-                  <TableCell className="text-xs">{x.sourceVersionId ? (x.derivation ?? "another version") : "uploaded"}</TableCell>
-                  <TableCell className="text-xs">{madeBy(x.id) ? <Link className="text-primary hover:underline" href={`/${org}/pipelines/${madeBy(x.id)!.taskId}`}>{madeBy(x.id)!.task}, iteration {madeBy(x.id)!.iteration}</Link> : "—"}</TableCell>
+                  <TableCell className="min-w-48 whitespace-normal text-xs">{x.sourceVersionId ? (x.derivation ?? "another version") : "uploaded"}</TableCell>
+                  <TableCell className="min-w-32 whitespace-normal text-xs">{madeBy(x.id) ? <Link className="text-primary hover:underline" href={`/${org}/pipelines/${madeBy(x.id)!.taskId}`}>{madeBy(x.id)!.task}, iteration {madeBy(x.id)!.iteration}</Link> : "—"}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
