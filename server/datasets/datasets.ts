@@ -4,11 +4,11 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { datasets, datasetVersions } from "@/server/db/schema";
 import { NotFoundError } from "@/server/errors";
-import { toReadable, type ObjectStore } from "@/server/storage/object-store";
+import type { ObjectStore } from "@/server/storage/object-store";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
 import type { DatasetProfile } from "./profile";
-import { profiledStream } from "./profiled-stream";
+import { profileObserver, profileStored } from "./profile-observer";
 import type { Format } from "./rows";
 import { rulesSchema, type Rule, type RuleResult } from "./validation";
 import type { UploadMeta } from "./dataset-input";
@@ -34,8 +34,8 @@ export async function uploadDataset(db: Db, store: ObjectStore, orgId: string, a
   const rules = rulesSchema.parse(existing?.rules ?? []);
   const datasetId = existing?.id ?? randomUUID();
   const key = `datasets/${orgId}/${datasetId}/${randomUUID()}/data.${meta.format}`;
-  const profiled = profiledStream(toReadable(body), meta.format, rules, opts.inlineLimit ?? INLINE_PROFILE_BYTES);
-  const stored = await store.put(key, profiled.stream, { maxBytes: MAX_DATASET_BYTES });
+  const profiled = profileObserver(meta.format, rules, opts.inlineLimit ?? INLINE_PROFILE_BYTES);
+  const stored = await store.put(key, body, { maxBytes: MAX_DATASET_BYTES, observe: profiled });
   const { profile, report, complete } = profiled.result();
   const { preview, ...rest } = profile;
 
@@ -148,9 +148,7 @@ export async function setRules(db: Db, store: ObjectStore, orgId: string, actor:
     return null;
   }
   const { version: row, stream } = await openVersion(db, store, orgId, datasetId, latest.version);
-  const profiled = profiledStream(stream, row.format, rules);
-  for await (const _ of profiled.stream) { /* drained: the checks run as it reads */ }
-  const { report } = profiled.result();
+  const { report } = await profileStored(stream, row.format, rules);
   await db.update(datasetVersions).set({ validation: rules.length > 0 ? report : null }).where(eq(datasetVersions.id, row.id));
   return report;
 }

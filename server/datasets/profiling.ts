@@ -4,7 +4,7 @@ import { datasets, datasetVersions } from "@/server/db/schema";
 import { ValidationError } from "@/server/errors";
 import { log } from "@/server/log";
 import type { ObjectStore } from "@/server/storage/object-store";
-import { profiledStream } from "./profiled-stream";
+import { profileStored } from "./profile-observer";
 import { rulesSchema } from "./validation";
 
 /**
@@ -38,9 +38,7 @@ export async function profilePending(db: Db, store: ObjectStore): Promise<number
     // after a long pass win, and that pass is redone with what is current.
     const stillOurs = and(eq(datasetVersions.id, claimed.id), eq(datasetVersions.profileState, "profiling"), eq(datasetVersions.profileStartedAt, claimed.profileStartedAt!));
     try {
-      const profiled = profiledStream(await store.get(claimed.storageKey), claimed.format, rules);
-      for await (const _ of profiled.stream) { /* the profile is made as it reads */ }
-      const { profile, report } = profiled.result();
+      const { profile, report } = await profileStored(await store.get(claimed.storageKey), claimed.format, rules);
       const { preview, ...rest } = profile;
       await db.update(datasetVersions).set({
         profileState: "ready", profileError: null, rows: profile.rows, invalidRows: profile.invalidRows,

@@ -88,9 +88,12 @@ function testFor(rule: Rule): (v: Cell) => boolean {
       const test: UniqueTest = (v) => {
         if (v === null) return true;
         const key = typeof v === "string" && v.length > 64 ? hashText(v) : v;
-        if (seen.has(key)) return false;
-        if (seen.size < UNIQUE_CAP) seen.add(key);
-        return true;
+        // One hash lookup per value while under the cap: a value already there leaves the size as it was.
+        if (seen.size < UNIQUE_CAP) {
+          const before = seen.size;
+          return seen.add(key).size !== before;
+        }
+        return !seen.has(key);
       };
       test.full = () => seen.size >= UNIQUE_CAP;
       return test;

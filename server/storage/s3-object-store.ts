@@ -1,5 +1,5 @@
-import { pipeline, Readable } from "node:stream";
-import { assertSafeKey, createMeter, toReadable, type ObjectStore } from "./object-store";
+import { Readable } from "node:stream";
+import { assertSafeKey, meteredChunks, type ObjectStore } from "./object-store";
 import { awsEncode, sha256Hex, signV4, type S3Credentials } from "./sigv4";
 
 export interface S3Config extends S3Credentials {
@@ -64,8 +64,8 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
   }
 
   /** Yields the stream in buffers of exactly `partBytes` (the last one shorter). */
-  async function* parts(source: AsyncIterable<Buffer>) {
-    let pending: Buffer[] = [];
+  async function* parts(source: AsyncIterable<Uint8Array>) {
+    let pending: Uint8Array[] = [];
     let length = 0;
     let yielded = false;
     for await (const chunk of source) {
@@ -86,10 +86,8 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
   return {
     async put(key, body, opts = {}) {
       const url = objectUrl(key);
-      const meter = createMeter(opts.maxBytes);
-      // pipeline (not pipe) so a failing request body fails the upload instead of stalling it.
-      const source = pipeline(toReadable(body), meter.stream, () => {});
-      const iterator = parts(source)[Symbol.asyncIterator]();
+      const meter = meteredChunks(body, opts);
+      const iterator = parts(meter.chunks)[Symbol.asyncIterator]();
       const first = await iterator.next();
       const firstPart = first.done ? Buffer.alloc(0) : first.value;
       const second = await iterator.next();
@@ -119,7 +117,8 @@ export function createS3ObjectStore(config: S3Config): ObjectStore {
         const text = await done.text();
         if (text.includes("<Error>")) throw new S3Error(500, /<Code>([^<]*)/.exec(text)?.[1] ?? "Error", "CompleteMultipartUpload failed");
       } catch (err) {
-        source.destroy();
+        await iterator.return?.(undefined);
+        if (body instanceof Readable) body.destroy();
         if (uploadId) await call("DELETE", objectUrl(key, { uploadId })).catch(() => {});
         throw err;
       }
