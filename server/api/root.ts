@@ -3,6 +3,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { schedulingRouter } from "./routers/scheduling";
 import { sweepsRouter } from "./routers/sweeps";
 import { pipelinesRouter } from "./routers/pipelines";
+import { registryRouter } from "./routers/registry";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   scheduling: schedulingRouter,
   datasets: datasetsRouter,
   pipelines: pipelinesRouter,
+  registry: registryRouter,
 });
 
 export type AppRouter = typeof appRouter;

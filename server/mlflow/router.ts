@@ -4,6 +4,7 @@ import * as log from "./logging";
 import * as models from "./logged-models";
 import * as run from "./runs";
 import { MlflowError, serveMlflow, type MlflowHandler } from "./protocol";
+import { REGISTRY_ROUTES } from "./registry";
 
 /** The MLflow tracking REST 2.0 endpoints served here, by "<METHOD> <path after /mlflow/>". */
 const ROUTES: Record<string, MlflowHandler> = {
@@ -35,6 +36,7 @@ const ROUTES: Record<string, MlflowHandler> = {
   "GET metrics/get-history": log.getMetricHistory,
   "GET metrics/get-history-bulk-interval": log.getMetricHistoryBulkInterval,
   "GET artifacts/list": listRunArtifacts,
+  ...REGISTRY_ROUTES,
 };
 
 /** `/api/2.0/mlflow/<path>` (and `/ajax-api/2.0/mlflow/<path>`, which MLflow's UI uses). */

@@ -10,7 +10,8 @@ export type Role = (typeof ROLES)[number];
 /** `host`: running commands on the machine Anvil runs on (jobs on the local executor). */
 /** `cluster`: registered Ray / KubeRay clusters; `execute` = run jobs on one. */
 /** `quota`: GPU pools, queues and the budget; everyone sees them, admins change them. */
-export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster", "quota", "dataset"] as const;
+/** `model`: the model registry (models, versions, aliases, stages). */
+export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster", "quota", "dataset", "model"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "create" | "read" | "update" | "delete" | "execute";
 export type Permission = `${Resource}:${Action}`;
@@ -22,15 +23,15 @@ const MATRIX: Record<Role, Partial<Record<Resource, readonly Action[]>>> = {
   admin: Object.fromEntries(RESOURCES.map((r) => [r, ALL])),
   manager: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"], audit: READ,
-    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL, quota: READ, dataset: ALL,
+    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL, quota: READ, dataset: ALL, model: ALL,
   },
   user: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"],
     project: ["create", "read", "update"], experiment: ["create", "read", "update"],
-    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"], quota: READ, dataset: ["create", "read", "update"],
+    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"], quota: READ, dataset: ["create", "read", "update"], model: ["create", "read", "update"],
   },
   viewer: {
-    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ, quota: READ, dataset: READ,
+    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ, quota: READ, dataset: READ, model: READ,
   },
 };
 

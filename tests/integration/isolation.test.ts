@@ -52,8 +52,10 @@ async function victimOrg() {
   const dataset = await uploadDataset(b.db, getObjectStore(), b.orgId, systemActor("test"), { name: "victim-dataset-name", type: "training", domain: "victim-domain", format: "csv" },
     Readable.from([Buffer.from("victim_column,label\n0.4242,victim-label-value\n")]));
   await caller.datasets.setRules({ org: b.slug, datasetId: dataset.dataset.id, rules: [{ kind: "not_null", column: "victim_column" }] });
+  await caller.registry.register({ org: b.slug, name: MODEL, version: { runId: run.id, artifactPath: "victim/model.json", description: "victim-version-description", tags: { victim_model_tag: "victim-model-tag-value" } } });
+  await caller.registry.setAlias({ org: b.slug, name: MODEL, alias: "victim-alias", version: 1 });
   const task = await caller.pipelines.create({ org: b.slug, task: { name: "victim-task-name", mode: "CONTINUOUS", modelName: "victim-model-name", datasetId: dataset.dataset.id, hyperparameters: { victim_hp: 42 }, maxIterations: 3 } });
-  const ids: Record<string, string> = { taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const ids: Record<string, string> = { alias: "victim-alias", datasetVersionId: dataset.version.id, taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -73,6 +75,12 @@ async function snapshot(orgId: string): Promise<Record<string, unknown[]>> {
 }
 
 /** Every distinctive value the victim stores: if any shows up in an answer to the attacker, it leaked. */
+/**
+ * The victim's model is named as the probes name things ("probe"), so every registry procedure
+ * and route the attacker calls asks for it by name.
+ */
+const MODEL = "probe";
+
 function distinctiveValues(snap: Record<string, unknown[]>): string[] {
   const values = new Set<string>();
   const visit = (v: unknown) => {
@@ -83,7 +91,7 @@ function distinctiveValues(snap: Record<string, unknown[]>): string[] {
   };
   for (const [table, rows] of Object.entries(snap)) {
     // Audit and history rows repeat what is in the tables; their labels and actions are not secrets.
-    if (table === "audit_log" || table === "lifecycle_transitions") continue;
+    if (table === "audit_log" || table === "lifecycle_transitions" || table === "model_events") continue;
     rows.forEach(visit);
   }
   return [...values];
@@ -151,7 +159,7 @@ describe("tenant isolation", () => {
     const secrets = distinctiveValues(before);
     const routes = findRoutes().filter((r) => !(r.route in NOT_TENANT_SCOPED));
     expect(routes.length).toBeGreaterThanOrEqual(6);
-    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1" };
+    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1", name: MODEL, alias: ids.alias };
     const body = { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" }, runId: ids.runId, org: b.slug, orgId: b.orgId };
     const query = `?org=${b.slug}&runId=${ids.runId}&orgId=${b.orgId}`;
     const credentials: Array<[string, string | undefined, number[]]> = [

@@ -6,7 +6,7 @@ import { assertCleanInput, readCapped } from "../input-guard";
 import { authenticate, type Principal } from "./principal";
 
 type RouteParams = Record<string, string | string[]>;
-interface RestContext<P extends RouteParams> { req: Request; db: Db; principal: Principal; params: P; requestId: string }
+export interface RestContext<P extends RouteParams> { req: Request; db: Db; principal: Principal; params: P; requestId: string }
 
 /**
  * Wraps a REST handler: a request id, clean path and query, database, authentication, and

@@ -7,3 +7,4 @@ export * from "./sweeps";
 export * from "./scheduling";
 export * from "./datasets";
 export * from "./pipelines";
+export * from "./registry";

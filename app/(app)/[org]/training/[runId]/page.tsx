@@ -4,6 +4,7 @@ import { AutoRefresh } from "@/components/shell/auto-refresh";
 import { LogStream } from "@/components/training/log-stream";
 import { RunMetrics } from "@/components/training/run-metrics";
 import { ArtifactTree } from "@/components/training/artifact-tree";
+import { RegisterArtifactForm } from "@/components/models/register-form";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -28,11 +29,14 @@ export const metadata = { title: "Training job" };
 export default async function JobPage({ params }: { params: Promise<{ org: string; runId: string }> }) {
   const { org, runId } = await params;
   const api = await serverApi();
-  const [run, me, scheduling] = await Promise.all([
+  const [run, me, scheduling, registered] = await Promise.all([
     api.runs.get({ org, runId }).catch((err: unknown) => notFoundOn(err)),
     api.organizations.get({ org }),
     api.training.scheduling({ org, runId }).catch(() => null),
+    api.registry.ofRun({ org, runId }).catch(() => []),
   ]);
+  // What can be registered: each top-level folder (MLflow models are folders) and each file.
+  const registrable = [...new Set(run.artifacts.flatMap((a) => (a.path.includes("/") ? [a.path.split("/")[0], a.path] : [a.path])))].slice(0, 50);
   const active = !isTerminal(run.status);
   const stopping = active && run.desiredState === "CANCEL";
   const stop = active && can(me.role, "run:execute", me.grants) ? (
@@ -151,6 +155,14 @@ export default async function JobPage({ params }: { params: Promise<{ org: strin
             ) : (
               <ArtifactTree org={org} runId={run.id} artifacts={run.artifacts} />
             )}
+            {registered.length > 0 ? (
+              <p className="mt-3 text-sm" data-testid="registered-as">Registered as {registered.map((r, i) => (
+                <span key={`${r.name}-${r.version}`}>{i > 0 ? ", " : ""}<Link className="text-primary hover:underline" href={`/${org}/models/${encodeURIComponent(r.name)}`}>{r.name} v{r.version}</Link>{r.artifactPath ? <span className="text-muted-foreground"> ({r.artifactPath})</span> : null}</span>
+              ))}</p>
+            ) : null}
+            {run.artifacts.length > 0 && can(me.role, "model:create") ? (
+              <div className="mt-4"><RegisterArtifactForm org={org} runId={run.id} choices={registrable} defaultName={run.name.toLowerCase().replace(/[^\w .:-]+/g, "-").replace(/^[^\w]+/, "").slice(0, 100) || "model"} /></div>
+            ) : null}
           </CardContent>
         </Card>
         <Card>

@@ -1,0 +1,4 @@
+import { modelsRoutes as r } from "@/server/api/rest/model-routes";
+
+export const GET = r.versions;
+export const POST = r.register;
