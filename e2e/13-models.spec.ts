@@ -44,9 +44,11 @@ test("register models from runs, alias, promote and compare them", async ({ page
   await page.getByTestId("alias-form").getByLabel("Version").selectOption("2");
   await page.getByRole("button", { name: "Set alias" }).click();
   await expect(page.getByTestId("aliases")).toContainText("champion → v2");
+  const row = (n: number) => page.getByTestId("version-row").filter({ has: page.getByRole("link", { name: `v${n}`, exact: true }) });
   await page.getByLabel("Stage of v1").selectOption("Production");
-  await page.getByTestId("version-row").filter({ hasText: "v1" }).getByRole("button", { name: "Move" }).click();
-  const v2 = page.getByTestId("version-row").filter({ has: page.getByRole("link", { name: "v2", exact: true }) });
+  await row(1).getByRole("button", { name: "Move" }).click();
+  await expect(page.getByLabel("Stage of v1")).toHaveValue("Production");
+  const v2 = row(2);
   await page.getByLabel("Stage of v2").selectOption("Production");
   await v2.getByText("archive others").click();
   await v2.getByRole("button", { name: "Move" }).click();

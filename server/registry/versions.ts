@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { artifacts, datasetVersions, modelVersions, registeredModels, runParams, runs, taskExecutions } from "@/server/db/schema";
 import { getVersionRow } from "@/server/datasets/datasets";
-import { NotFoundError, ValidationError } from "@/server/errors";
+import { ValidationError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { assertArtifactPath } from "@/server/tracking/artifacts";
 import { metricSummaries } from "@/server/tracking/metrics";

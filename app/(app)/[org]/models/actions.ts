@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { attempt, formText as text } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
@@ -23,6 +24,7 @@ export async function setAliasAction(org: string, name: string, _prev: FormState
   const values = { alias: text(form, "alias"), version: text(form, "version") };
   return attempt(async () => {
     await (await serverApi()).registry.setAlias({ org, name, alias: values.alias, version: Number(values.version) });
+    revalidatePath(modelPage(org, name));
     return { ok: true, result: { message: `${values.alias} → version ${values.version}` } };
   }, values);
 }
