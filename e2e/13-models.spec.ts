@@ -71,3 +71,20 @@ test("register models from runs, alias, promote and compare them", async ({ page
   await expect(page.getByTestId("model-row")).toContainText("champion → v2");
   await page.screenshot({ path: `${SCREENS_DIR}/13-models.png`, fullPage: true });
 });
+
+test("the tiny language model trains as an example job and registers over REST", async ({ page }) => {
+  test.setTimeout(120_000);
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  const res = await page.request.post("/api/v1/train/jobs", { headers: bearer, data: { name: "tiny lm", template: "tiny-lm" } });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  await expect.poll(async () => (await (await page.request.get(`/api/v1/train/jobs/${id}`, { headers: bearer })).json()).status, { timeout: 90_000 }).toBe("SUCCEEDED");
+  const registered = await page.request.post("/api/v1/models/tiny-lm/versions", { headers: bearer, data: { runId: id, artifactPath: "model/model.json", description: "poems, char n-grams" } });
+  expect(registered.status()).toBe(201);
+  expect(await registered.json()).toMatchObject({ version: 1, source: `runs:/${id}/model/model.json` });
+  const artifact = await page.request.get(`/api/v1/runs/${id}/artifacts/model/model.json`, { headers: bearer });
+  expect(await artifact.json()).toMatchObject({ format: "anvil-example/char-ngram@1", trainedOn: "data/poems.txt" });
+  await page.goto(`/${org}/training/${id}`);
+  await expect(page.getByText(/held-out perplexity/).first()).toBeVisible();
+  await expect(page.getByTestId("registered-as")).toContainText("tiny-lm v1");
+});

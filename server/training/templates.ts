@@ -54,6 +54,14 @@ export const JOB_TEMPLATES: readonly JobTemplate[] = [
     command: () => "node examples/iris-softmax/train.mjs",
   },
   {
+    id: "tiny-lm",
+    name: "Tiny language model — character n-grams",
+    description: "A character-level language model of public-domain poems (shipped in examples/): picks the context length with the best held-out perplexity and uploads the model, which examples/tiny-lm/serve.mjs serves with an OpenAI-compatible API.",
+    framework: NODE, runsOn: "anywhere",
+    hyperparameters: { max_order: 7, val_fraction: 0.1, seed: 1 },
+    command: () => "node examples/tiny-lm/train.mjs",
+  },
+  {
     id: "pytorch-ddp",
     name: "PyTorch DDP (torchrun)",
     description: "DistributedDataParallel training of a ResNet-18 on CIFAR-10, one process per GPU, over as many nodes as you ask for.",
