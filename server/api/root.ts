@@ -4,6 +4,7 @@ import { schedulingRouter } from "./routers/scheduling";
 import { sweepsRouter } from "./routers/sweeps";
 import { pipelinesRouter } from "./routers/pipelines";
 import { registryRouter } from "./routers/registry";
+import { inferenceRouter } from "./routers/inference";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   datasets: datasetsRouter,
   pipelines: pipelinesRouter,
   registry: registryRouter,
+  inference: inferenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,7 +11,8 @@ export type Role = (typeof ROLES)[number];
 /** `cluster`: registered Ray / KubeRay clusters; `execute` = run jobs on one. */
 /** `quota`: GPU pools, queues and the budget; everyone sees them, admins change them. */
 /** `model`: the model registry (models, versions, aliases, stages). */
-export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster", "quota", "dataset", "model"] as const;
+/** `service`: inference services; `execute` = send requests through the gateway. */
+export const RESOURCES = ["organization", "member", "apiKey", "audit", "project", "experiment", "run", "artifact", "host", "cluster", "quota", "dataset", "model", "service"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "create" | "read" | "update" | "delete" | "execute";
 export type Permission = `${Resource}:${Action}`;
@@ -23,15 +24,15 @@ const MATRIX: Record<Role, Partial<Record<Resource, readonly Action[]>>> = {
   admin: Object.fromEntries(RESOURCES.map((r) => [r, ALL])),
   manager: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"], audit: READ,
-    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL, quota: READ, dataset: ALL, model: ALL,
+    project: ALL, experiment: ALL, run: ALL, artifact: ALL, cluster: ALL, quota: READ, dataset: ALL, model: ALL, service: ALL,
   },
   user: {
     organization: READ, member: READ, apiKey: ["create", "read", "delete"],
     project: ["create", "read", "update"], experiment: ["create", "read", "update"],
-    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"], quota: READ, dataset: ["create", "read", "update"], model: ["create", "read", "update"],
+    run: ["create", "read", "update", "execute"], artifact: ["create", "read"], cluster: ["read", "execute"], quota: READ, dataset: ["create", "read", "update"], model: ["create", "read", "update"], service: ["read", "execute"],
   },
   viewer: {
-    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ, quota: READ, dataset: READ, model: READ,
+    organization: READ, member: READ, project: READ, experiment: READ, run: READ, artifact: READ, cluster: READ, quota: READ, dataset: READ, model: READ, service: READ,
   },
 };
 

@@ -26,10 +26,17 @@ export async function startAppHttp(): Promise<{ url: string; close(): Promise<vo
       const values = url.pathname.match(hit.pattern)!.slice(1).map(decodeURIComponent);
       const params = Object.fromEntries(hit.params.map((p, i) => [p, hit.rest && i === hit.params.length - 1 ? values[i].split("/") : values[i]]));
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream);
-      const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body, ...(body ? { duplex: "half" } : {}) } as RequestInit);
+      // As Next does: the request's signal aborts and the answer's stream is cancelled when the client goes away.
+      const gone = new AbortController();
+      res.on("close", () => { if (!res.writableFinished) gone.abort(); });
+      const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body, signal: gone.signal, ...(body ? { duplex: "half" } : {}) } as RequestInit);
       const response = await handler(request, { params: Promise.resolve(params) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      if (response.body) {
+        const reader = response.body.getReader();
+        gone.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}));
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) res.write(chunk.value);
+      }
       res.end();
     } catch (err) {
       res.writeHead(500).end(String(err));

@@ -54,8 +54,9 @@ async function victimOrg() {
   await caller.datasets.setRules({ org: b.slug, datasetId: dataset.dataset.id, rules: [{ kind: "not_null", column: "victim_column" }] });
   await caller.registry.register({ org: b.slug, name: MODEL, version: { runId: run.id, artifactPath: "victim/model.json", description: "victim-version-description", tags: { victim_model_tag: "victim-model-tag-value" } } });
   await caller.registry.setAlias({ org: b.slug, name: MODEL, alias: "victim-alias", version: 1 });
+  const service = await caller.inference.create({ org: b.slug, service: { name: MODEL, backend: "vllm", protocol: "openai", servedModel: "victim-served-model", endpoints: ["http://127.0.0.1:9/victim-endpoint"], upstreamKey: "victim-upstream-key" } });
   const task = await caller.pipelines.create({ org: b.slug, task: { name: "victim-task-name", mode: "CONTINUOUS", modelName: "victim-model-name", datasetId: dataset.dataset.id, hyperparameters: { victim_hp: 42 }, maxIterations: 3 } });
-  const ids: Record<string, string> = { alias: "victim-alias", datasetVersionId: dataset.version.id, taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const ids: Record<string, string> = { serviceId: service.id, alias: "victim-alias", datasetVersionId: dataset.version.id, taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -159,7 +160,7 @@ describe("tenant isolation", () => {
     const secrets = distinctiveValues(before);
     const routes = findRoutes().filter((r) => !(r.route in NOT_TENANT_SCOPED));
     expect(routes.length).toBeGreaterThanOrEqual(6);
-    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1", name: MODEL, alias: ids.alias };
+    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1", name: MODEL, alias: ids.alias, service: MODEL };
     const body = { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" }, runId: ids.runId, org: b.slug, orgId: b.orgId };
     const query = `?org=${b.slug}&runId=${ids.runId}&orgId=${b.orgId}`;
     const credentials: Array<[string, string | undefined, number[]]> = [
@@ -170,7 +171,7 @@ describe("tenant isolation", () => {
     ];
     for (const route of routes) {
       // `[id]` is the id of what the route is about: a cluster, a sweep, a pool, a queue, or a job.
-      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId, "v1/datasets": ids.datasetId, "datasets": ids.datasetId, "tasks": ids.taskId };
+      const byPrefix: Record<string, string> = { "v1/clusters": ids.clusterId, "v1/sweeps": ids.sweepId, "v1/pools": ids.poolId, "v1/queues": ids.queueId, "v1/datasets": ids.datasetId, "datasets": ids.datasetId, "tasks": ids.taskId, "v1/inference/services": ids.serviceId };
       const valueOf = (p: string) => (p === "id" ? (Object.entries(byPrefix).find(([prefix]) => route.route.startsWith(prefix))?.[1] ?? ids.runId) : pathValues[p]);
       for (const name of route.params) if (valueOf(name) === undefined) throw new Error(`no victim fixture for path parameter "${name}" in ${route.route}`);
       for (const [method, handler] of await routeHandlers(route)) {

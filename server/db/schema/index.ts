@@ -8,3 +8,4 @@ export * from "./scheduling";
 export * from "./datasets";
 export * from "./pipelines";
 export * from "./registry";
+export * from "./inference";

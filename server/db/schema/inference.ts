@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { lifecycleColumns } from "./lifecycle-columns";
+import { modelVersions } from "./registry";
+import { organizations, users } from "./tenancy";
+
+/**
+ * An inference service: a model behind the gateway (`/api/v1/services/{name}/v1/…`), served by
+ * replicas on a backend. A lifecycle (server/inference/service-lifecycle.ts) the runner drives:
+ * it health-checks the replicas and reads their load.
+ */
+export const inferenceServices = pgTable("inference_services", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  seq: bigserial("seq", { mode: "number" }).notNull(),
+  name: text("name").notNull(),
+  ...lifecycleColumns(),
+  /** vllm: endpoints someone else runs (vLLM or any server speaking its API). */
+  backend: text("backend").$type<"vllm">().notNull(),
+  /** openai: /v1/chat/completions, /v1/completions, /v1/models; oip: KServe v2 /v2/models/{name}/infer. */
+  protocol: text("protocol").$type<"openai" | "oip">().notNull().default("openai"),
+  /** The model name the upstream serves (what `model` is rewritten to). */
+  servedModel: text("served_model").notNull(),
+  modelVersionId: uuid("model_version_id").references(() => modelVersions.id, { onDelete: "set null" }),
+  /** The bearer token the upstream takes (vLLM --api-key), sealed. */
+  upstreamKey: text("upstream_key"),
+  statusMessage: text("status_message"),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex("inference_services_name_idx").on(t.orgId, t.name),
+  index("inference_services_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
+]);
+
+/** A replica: where requests go, its health and the load it reported (vLLM's /metrics). */
+export const serviceReplicas = pgTable("service_replicas", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  url: text("url").notNull(),
+  state: text("state").$type<"starting" | "ready" | "unhealthy">().notNull().default("starting"),
+  lastError: text("last_error"),
+  checkedAt: timestamp("checked_at", { withTimezone: true }),
+  /** From /metrics when it has vLLM's: queue depth and KV-cache use (0–1). */
+  waiting: integer("waiting"),
+  kvCacheUsage: doublePrecision("kv_cache_usage"),
+}, (t) => [uniqueIndex("service_replicas_url_idx").on(t.serviceId, t.url), check("service_replicas_state", sql`state in ('starting', 'ready', 'unhealthy')`)]);
+
+/** Per service and minute: what the gateway saw (latency and TTFT as histogram bucket counts). */
+export const serviceStats = pgTable("service_stats", {
+  serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  minute: timestamp("minute", { withTimezone: true }).notNull(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  requests: integer("requests").notNull().default(0),
+  errors: integer("errors").notNull().default(0),
+  promptTokens: integer("prompt_tokens").notNull().default(0),
+  completionTokens: integer("completion_tokens").notNull().default(0),
+  latency: jsonb("latency").$type<number[]>().notNull(),
+  ttft: jsonb("ttft").$type<number[]>().notNull(),
+}, (t) => [primaryKey({ columns: [t.serviceId, t.minute] })]);
+
+/** A sample of requests through the gateway (the first 20 of each minute per service). */
+export const serviceRequests = pgTable("service_requests", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  path: text("path").notNull(),
+  status: integer("status").notNull(),
+  replica: text("replica"),
+  stream: text("stream").$type<"yes" | "no">().notNull(),
+  latencyMs: doublePrecision("latency_ms").notNull(),
+  ttftMs: doublePrecision("ttft_ms"),
+  promptTokens: integer("prompt_tokens"),
+  completionTokens: integer("completion_tokens"),
+  error: text("error"),
+  attempts: integer("attempts").notNull().default(1),
+}, (t) => [index("service_requests_service_idx").on(t.serviceId, t.at)]);

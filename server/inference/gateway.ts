@@ -1,0 +1,176 @@
+import { unseal } from "@/server/auth/secret-box";
+import type { Db } from "@/server/db/client";
+import { readCapped } from "@/server/api/input-guard";
+import { began, affinityOf, coolingDown, ended, loadService, record, remember, runtimeOf, type Sample } from "./gateway-state";
+import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
+
+/**
+ * The OpenAI-compatible gateway: `/api/v1/services/{name}/v1/chat/completions`, `/v1/completions`,
+ * `/v1/models` (and `/v2/…` for Open Inference Protocol services). Picks a replica by load,
+ * retries on another only before the first byte, passes the answer through unchanged (SSE
+ * included), stops the upstream when the client goes away, and counts what it saw.
+ */
+
+const MAX_ATTEMPTS = 3;
+const HEADERS_TIMEOUT_MS = 60_000;
+const MAX_BODY = 16 * 1024 * 1024;
+
+const oai = (status: number, message: string, type: string) => Response.json({ error: { message, type, param: null, code: status } }, { status });
+
+/** The upstream path for a gateway path, or null when the service does not offer it. */
+function route(protocol: "openai" | "oip", method: string, path: string[], names: string[], served: string): string | null {
+  const p = path.join("/");
+  if (protocol === "openai") {
+    if (method === "GET" && p === "v1/models") return "/v1/models";
+    if (method === "POST" && (p === "v1/chat/completions" || p === "v1/completions")) return `/${p}`;
+    return null;
+  }
+  if (method === "GET" && p === "v2/health/ready") return "/v2/health/ready";
+  const m = /^v2\/models\/([^/]+)(\/infer|\/ready)?$/.exec(p);
+  if (!m || !names.includes(m[1])) return null;
+  if ((method === "GET" && m[2] !== "/infer") || (method === "POST" && m[2] === "/infer")) return `/v2/models/${encodeURIComponent(served)}${m[2] ?? ""}`;
+  return null;
+}
+
+export async function gateway(req: Request, db: Db, orgId: string, name: string, path: string[]): Promise<Response> {
+  const arrived = performance.now();
+  const loaded = await loadService(db, orgId, name);
+  if (!loaded || loaded.service.status === "STOPPED") return oai(404, `The service \`${name}\` does not exist.`, "NotFoundError");
+  const { service, replicas } = loaded;
+  const upstreamPath = route(service.protocol, req.method, path, [service.name, service.servedModel], service.servedModel);
+  if (!upstreamPath) return oai(404, `No ${req.method} /${path.join("/")} on ${service.protocol === "openai" ? "an OpenAI-compatible" : "an Open Inference Protocol"} service`, "NotFoundError");
+
+  let body: string | undefined;
+  let parsed: Record<string, unknown> | null = null;
+  if (req.method === "POST") {
+    const raw = new TextDecoder().decode(await readCapped(req, MAX_BODY));
+    try {
+      const value = JSON.parse(raw) as unknown;
+      if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+      parsed = value as Record<string, unknown>;
+    } catch {
+      return oai(400, "The body must be a JSON object", "BadRequestError");
+    }
+    if (service.protocol === "openai") {
+      if (parsed.model !== undefined && parsed.model !== service.servedModel && parsed.model !== service.name) return oai(404, `The model \`${String(parsed.model)}\` does not exist.`, "NotFoundError");
+      parsed.model = service.servedModel;
+    }
+    body = JSON.stringify(parsed);
+  }
+  const stream = parsed?.stream === true;
+  const prefix = service.protocol === "openai" ? prefixKey(parsed) : null;
+  const key = service.upstreamKey ? unseal(service.upstreamKey) : undefined;
+  const loads = (): ReplicaLoad[] => replicas.map((r) => ({ id: r.id, healthy: r.state === "ready", coolingDown: coolingDown(r.id), outstanding: runtimeOf(r.id).outstanding, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage }));
+  const sample = (s: Partial<Sample> & Pick<Sample, "status">): Sample => ({ path: `/${path.join("/")}`, replica: null, stream, latencyMs: performance.now() - arrived, ttftMs: null, promptTokens: null, completionTokens: null, error: null, attempts: 1, ...s });
+
+  const tried = new Set<string>();
+  let lastError = "no replica is ready";
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const pick = pickReplica(loads(), { exclude: tried, affinity: affinityOf(service.id, prefix) });
+    if (!pick) break;
+    tried.add(pick.id);
+    const replica = replicas.find((r) => r.id === pick.id)!;
+    began(pick.id);
+    const headersDeadline = new AbortController();
+    const timer = setTimeout(() => headersDeadline.abort(), HEADERS_TIMEOUT_MS);
+    let upstream: Response;
+    try {
+      upstream = await fetch(`${replica.url}${upstreamPath}`, {
+        method: req.method, body, redirect: "manual", signal: AbortSignal.any([req.signal, headersDeadline.signal]),
+        headers: { "content-type": "application/json", accept: req.headers.get("accept") ?? "*/*", ...(key ? { authorization: `Bearer ${key}` } : {}), ...(req.headers.get("x-request-id") ? { "x-request-id": req.headers.get("x-request-id")! } : {}) },
+      });
+    } catch (err) {
+      clearTimeout(timer);
+      ended(pick.id, false, !req.signal.aborted);
+      if (req.signal.aborted) return new Response(null, { status: 499 });
+      lastError = headersDeadline.signal.aborted ? `a replica did not answer within ${HEADERS_TIMEOUT_MS / 1000} s` : `a replica could not be reached (${(err as Error).message})`;
+      continue;
+    }
+    clearTimeout(timer);
+    // A 5xx before any byte reached the client: another replica may do better.
+    if (upstream.status >= 500 && attempt < MAX_ATTEMPTS && pickReplica(loads(), { exclude: tried })) {
+      lastError = `a replica answered ${upstream.status}`;
+      await upstream.body?.cancel().catch(() => {});
+      ended(pick.id, false);
+      continue;
+    }
+    remember(service.id, prefix, pick.id);
+    return relay(db, orgId, service.id, upstream, pick.id, attempt, arrived, sample);
+  }
+  record(db, orgId, service.id, sample({ status: 503, error: lastError, attempts: tried.size }));
+  return oai(503, `No replica of \`${name}\` could answer: ${lastError}`, "ServiceUnavailableError");
+}
+
+/** Passes the upstream's answer through byte for byte, noting the first byte, usage and errors on the way. */
+function relay(db: Db, orgId: string, serviceId: string, upstream: Response, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample): Response {
+  const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  const decoder = new TextDecoder();
+  let first: number | null = null;
+  let pending = "";
+  let collected = "";
+  let usage: { prompt_tokens?: number; completion_tokens?: number } | null = null;
+  let error: string | null = null;
+  let done = false;
+  const look = (obj: Record<string, unknown>) => {
+    if (obj.usage && typeof obj.usage === "object") usage = obj.usage as typeof usage;
+    const e = obj.error as { message?: unknown } | string | undefined;
+    // Both of vLLM's envelopes: {"error": {"message"}} and the older flat {"object": "error", "message"}.
+    if (e) error = typeof e === "string" ? e : String(e.message ?? "error");
+    else if (obj.object === "error") error = String(obj.message ?? "error");
+  };
+  const scan = (text: string) => {
+    if (!sse) { if (collected.length < 1 << 20) collected += text; return; }
+    pending += text;
+    let cut;
+    while ((cut = pending.indexOf("\n\n")) >= 0) {
+      const event = pending.slice(0, cut);
+      pending = pending.slice(cut + 2);
+      for (const line of event.split("\n")) {
+        if (!line.startsWith("data:") || line.includes("[DONE]")) continue;
+        try { look(JSON.parse(line.slice(5).trim())); } catch { /* not JSON: passed through all the same */ }
+      }
+    }
+  };
+  const finish = (outcome: "complete" | "aborted" | "broken") => {
+    if (done) return;
+    done = true;
+    if (!sse && collected) { try { look(JSON.parse(collected)); } catch { /* not JSON */ } }
+    const u = usage as { prompt_tokens?: number; completion_tokens?: number } | null;
+    ended(replicaId, upstream.status < 500 && outcome !== "broken", outcome !== "aborted");
+    record(db, orgId, serviceId, sample({
+      status: upstream.status, replica: replicaId, attempts, ttftMs: first === null ? null : first - arrived,
+      promptTokens: u?.prompt_tokens ?? null, completionTokens: u?.completion_tokens ?? null,
+      error: outcome === "aborted" ? "client went away" : outcome === "broken" ? "the replica's stream broke" : error,
+    }));
+  };
+  const reader = upstream.body?.getReader();
+  const out = new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      if (!reader) { finish("complete"); return ctl.close(); }
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch {
+        finish("broken");
+        // Mid-stream, as vLLM reports its own: an error event, then [DONE].
+        if (sse) {
+          ctl.enqueue(new TextEncoder().encode(`data: ${JSON.stringify({ error: { message: "the model server's stream broke off", type: "ServiceUnavailableError", param: null, code: 503 } })}\n\ndata: [DONE]\n\n`));
+          return ctl.close();
+        }
+        return ctl.error(new Error("the model server's answer broke off"));
+      }
+      if (chunk.done) { finish("complete"); return ctl.close(); }
+      first ??= performance.now();
+      scan(decoder.decode(chunk.value, { stream: true }));
+      ctl.enqueue(chunk.value);
+    },
+    async cancel(reason) {
+      // The client went away: stop the upstream too, so the replica stops generating.
+      finish("aborted");
+      await reader?.cancel(reason).catch(() => {});
+    },
+  });
+  const headers = new Headers({ "content-type": upstream.headers.get("content-type") ?? "application/json", "x-anvil-replica": replicaId });
+  if (sse) headers.set("cache-control", "no-cache");
+  return new Response(out, { status: upstream.status, headers });
+}

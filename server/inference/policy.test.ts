@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
+
+const r = (id: string, over: Partial<ReplicaLoad> = {}): ReplicaLoad => ({ id, healthy: true, coolingDown: false, outstanding: 0, ...over });
+
+describe("replica picking", () => {
+  it("takes the least outstanding, then the shortest queue, skipping unhealthy, cooling and tried replicas", () => {
+    expect(pickReplica([r("a", { outstanding: 3 }), r("b", { outstanding: 1 }), r("c", { outstanding: 2 })])!.id).toBe("b");
+    expect(pickReplica([r("a", { outstanding: 1, waiting: 5 }), r("b", { outstanding: 2, waiting: 0 })])!.id).toBe("b");
+    expect(pickReplica([r("a", { healthy: false }), r("b", { coolingDown: true, outstanding: 0 }), r("c", { outstanding: 9 })])!.id).toBe("c");
+    expect(pickReplica([r("a"), r("b", { outstanding: 5 })], { exclude: new Set(["a"]) })!.id).toBe("b");
+    expect(pickReplica([r("a", { healthy: false })])).toBeNull();
+  });
+  it("counts a nearly full KV cache as load", () => {
+    expect(pickReplica([r("a", { outstanding: 1, kvCacheUsage: 0.99 }), r("b", { outstanding: 2, kvCacheUsage: 0.2 })])!.id).toBe("b");
+  });
+  it("keeps a shared prefix on the replica that cached it, unless that one is clearly busier", () => {
+    const replicas = [r("a", { outstanding: 2 }), r("b", { outstanding: 1 })];
+    expect(pickReplica(replicas, { affinity: "a" })!.id).toBe("a");
+    expect(pickReplica([r("a", { outstanding: 6 }), r("b", { outstanding: 1 })], { affinity: "a" })!.id).toBe("b");
+    expect(pickReplica([r("a", { outstanding: 1, kvCacheUsage: 0.97 }), r("b", { outstanding: 1 })], { affinity: "a" })!.id).toBe("b");
+  });
+  it("keys prefixes on the first characters of the prompt or the chat, ignoring short ones", () => {
+    const system = "You are a careful assistant who answers in verse. ".repeat(6);
+    const a = prefixKey({ messages: [{ role: "system", content: system }, { role: "user", content: "one" }] });
+    const b = prefixKey({ messages: [{ role: "system", content: system }, { role: "user", content: "two" }] });
+    expect(a).toBe(b);
+    expect(prefixKey({ prompt: "hi" })).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Which replica takes a request — a pure function, so the gateway's choice can be tested and
+ * benchmarked alone. Least outstanding requests first (always known: the gateway counts them);
+ * with vLLM's /metrics also its queue depth and KV-cache use; and prefix affinity: a prompt
+ * sharing a long prefix with one a replica served recently goes back there (its prefix cache
+ * holds it) unless that replica is overloaded. Cooled-down and unhealthy replicas are skipped.
+ */
+export interface ReplicaLoad {
+  id: string;
+  healthy: boolean;
+  coolingDown: boolean;
+  outstanding: number;
+  /** vllm:num_requests_waiting and vllm:kv_cache_usage_perc, when scraped. */
+  waiting?: number | null;
+  kvCacheUsage?: number | null;
+}
+
+export interface PickOptions {
+  /** Replicas already tried for this request (retries go elsewhere). */
+  exclude?: ReadonlySet<string>;
+  /** The replica that last served a prompt with this request's prefix, if any. */
+  affinity?: string | null;
+  /** Above this many outstanding + waiting requests more than the least loaded, affinity yields. */
+  affinitySlack?: number;
+}
+
+/** Load as one number: requests in flight and queued, with a nearly full KV cache counting as more. */
+export function loadScore(r: ReplicaLoad): number {
+  const kv = r.kvCacheUsage ?? 0;
+  return r.outstanding + (r.waiting ?? 0) + (kv > 0.9 ? 4 * (kv - 0.9) * 10 : 0);
+}
+
+export function pickReplica(replicas: readonly ReplicaLoad[], opts: PickOptions = {}): ReplicaLoad | null {
+  const candidates = replicas.filter((r) => r.healthy && !r.coolingDown && !opts.exclude?.has(r.id));
+  if (candidates.length === 0) return null;
+  let best = candidates[0];
+  for (const r of candidates) if (loadScore(r) < loadScore(best) || (loadScore(r) === loadScore(best) && r.outstanding < best.outstanding)) best = r;
+  if (opts.affinity) {
+    const sticky = candidates.find((r) => r.id === opts.affinity);
+    if (sticky && loadScore(sticky) - loadScore(best) <= (opts.affinitySlack ?? 2) && (sticky.kvCacheUsage ?? 0) < 0.95) return sticky;
+  }
+  return best;
+}
+
+/**
+ * The key prefix affinity uses: the first `chars` characters of the prompt (for chat, the
+ * messages in order). Requests sharing a system prompt share it.
+ */
+export function prefixKey(body: unknown, chars = 256): string | null {
+  const b = body as { prompt?: unknown; messages?: Array<{ content?: unknown }> };
+  const text = typeof b?.prompt === "string" ? b.prompt
+    : Array.isArray(b?.messages) ? b.messages.map((m) => (typeof m?.content === "string" ? m.content : JSON.stringify(m?.content ?? ""))).join("\u0000") : null;
+  if (!text || text.length < 32) return null; // short prompts gain nothing from a cache
+  return text.slice(0, chars);
+}
