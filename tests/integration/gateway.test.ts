@@ -9,7 +9,7 @@ import type { Controller } from "@/server/runner/controller";
 import { runOnce } from "@/server/runner/runner";
 import { FakeVllm } from "../fakes/fake-vllm";
 import { startAppHttp } from "../helpers/app-http";
-import { apiKeyFor, createOrgWithAdmin, type TestOrg } from "../helpers/fixtures";
+import { apiKeyFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { testRunnerOptions } from "../helpers/runner";
 
 /**

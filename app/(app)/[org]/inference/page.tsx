@@ -1,12 +1,44 @@
-import { NotBuiltYet } from "@/components/shell/not-built-yet";
+import Link from "next/link";
+import { Plus, Server } from "lucide-react";
+import { ServiceStatusBadge } from "@/components/inference/service-status";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { serverApi } from "@/server/api/rsc";
+import { can } from "@/server/tenancy/permissions";
 
 export const metadata = { title: "Inference" };
 
-export default function InferencePage() {
-  return <NotBuiltYet title="Inference" summary="Serve model versions behind an OpenAI-compatible gateway." planned={[
-    "Deploy a model version on vLLM endpoints, a managed serving process or Kubernetes",
-    "OpenAI-compatible gateway per service with API-key auth and per-variant latency, TTFT and token metrics",
-    "A/B variants, sticky assignment, shadow traffic; canary and blue-green rollouts with automatic rollback",
-    "A/B statistics with significance tests, autoscaling policies and drift monitoring",
-  ]} />;
+export default async function InferencePage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const api = await serverApi();
+  const [services, me] = await Promise.all([api.inference.list({ org }), api.organizations.get({ org })]);
+  const create = can(me.role, "service:create") ? <Button asChild><Link href={`/${org}/inference/new`}><Plus className="size-4" aria-hidden />New service</Link></Button> : null;
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader title="Inference" description="Services behind the OpenAI-compatible gateway: each spreads its requests over its replicas by load." actions={create} />
+      <AutoRefresh active={services.some((s) => s.status === "DEPLOYING")} ms={3000} />
+      {services.length === 0 ? (
+        <EmptyState icon={Server} title="No services yet" description="Start a model server — vLLM, or the tiny language model: node examples/tiny-lm/serve.mjs --model model.json --port 8000 — then create a service with its URL. Anvil-managed processes and Kubernetes are not built yet." action={create} />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <Table stackOnPhone>
+            <TableHeader><TableRow><TableHead>Service</TableHead><TableHead>Status</TableHead><TableHead>Serves</TableHead><TableHead className="text-right">Replicas ready</TableHead></TableRow></TableHeader>
+            <TableBody>
+              {services.map((s) => (
+                <TableRow key={s.id} data-testid="service-row">
+                  <TableCell className="font-medium"><Link className="hover:underline" href={`/${org}/inference/${s.id}`}>{s.name}</Link><div className="font-mono text-xs text-muted-foreground">/api/v1/services/{s.name}/{s.protocol === "openai" ? "v1" : "v2"}</div></TableCell>
+                  <TableCell><ServiceStatusBadge status={s.status} /></TableCell>
+                  <TableCell className="text-sm">{s.servedModel}{s.model ? <div className="text-xs text-muted-foreground"><Link className="hover:underline" href={`/${org}/models/${encodeURIComponent(s.model.name)}`}>{s.model.name} v{s.model.version}</Link></div> : null}</TableCell>
+                  <TableCell className="text-right tabular-nums">{s.replicas.ready} of {s.replicas.total}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </div>
+  );
 }

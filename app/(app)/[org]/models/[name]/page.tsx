@@ -56,7 +56,9 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
           <CardHeader><CardTitle className="text-base">Lineage of v{shown.version}</CardTitle></CardHeader>
           <CardContent className="flex flex-col gap-3">
             <VersionLineage org={org} model={model.name} version={shown} />
-            <p className="text-xs text-muted-foreground">Deployments: none — inference services are not built yet in this version of Anvil.</p>
+            <p className="text-sm" data-testid="deployments">{shown.deployments.length === 0
+              ? <span className="text-muted-foreground">Not deployed: Inference → New service serves a version.</span>
+              : <>Deployed in {shown.deployments.map((d, i) => <span key={d.id}>{i > 0 ? ", " : ""}<Link className="text-primary hover:underline" href={`/${org}/inference/${d.id}`}>{d.name}</Link> <span className="text-xs text-muted-foreground">({d.status.toLowerCase()})</span></span>)}</>}</p>
           </CardContent>
         </Card>
       ) : null}

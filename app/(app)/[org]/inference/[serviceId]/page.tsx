@@ -1,0 +1,101 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ArrowLeft, Trash2 } from "lucide-react";
+import { Playground } from "@/components/inference/playground";
+import { ServiceCharts } from "@/components/inference/service-charts";
+import { ServiceStatusBadge } from "@/components/inference/service-status";
+import { AutoRefresh } from "@/components/shell/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmSubmit } from "@/components/ui/confirm-submit";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format-time";
+import { notFoundOn } from "@/server/api/not-found";
+import { serverApi } from "@/server/api/rsc";
+import { can } from "@/server/tenancy/permissions";
+import { idSchema } from "@/server/tenancy/validation";
+import { deleteServiceAction } from "../actions";
+
+export const metadata = { title: "Service" };
+
+export default async function ServicePage({ params }: { params: Promise<{ org: string; serviceId: string }> }) {
+  const { org, serviceId } = await params;
+  if (!idSchema.safeParse(serviceId).success) notFound();
+  const api = await serverApi();
+  const [s, me] = await Promise.all([api.inference.get({ org, serviceId }).catch((err: unknown) => notFoundOn(err)), api.organizations.get({ org })]);
+  const live = s.status !== "STOPPED";
+  const base = `/api/v1/services/${s.name}/${s.protocol === "openai" ? "v1" : "v2"}`;
+  const remove = live && can(me.role, "service:delete") ? (
+    <ConfirmSubmit action={deleteServiceAction.bind(null, org, s.id)} variant="outline" size="default" title={`Delete “${s.name}”?`} confirmLabel="Delete service"
+      description="The gateway stops answering for it at once. The model servers themselves keep running; its stats and request log stay."><Trash2 className="size-4" aria-hidden />Delete</ConfirmSubmit>
+  ) : null;
+  const back = <Link href={`/${org}/inference`} className="flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"><ArrowLeft className="size-4" aria-hidden />Inference</Link>;
+  return (
+    <div className="flex flex-col gap-6">
+      <AutoRefresh active={live} ms={5000} />
+      <PageHeader eyebrow={back} title={<span className="flex flex-wrap items-center gap-3">{s.name}<ServiceStatusBadge status={s.status} data-testid="service-status" /></span>}
+        description={<span data-testid="service-message">{s.statusMessage}</span>} actions={remove} />
+      <Card>
+        <CardHeader><CardTitle className="text-base">Call it</CardTitle><CardDescription>With an API key (Settings → API keys); any OpenAI client works with this base URL.</CardDescription></CardHeader>
+        <CardContent className="flex flex-col gap-2 text-sm">
+          <p>Serves <span className="font-mono">{s.servedModel}</span>{s.model ? <> — <Link className="hover:underline" href={`/${org}/models/${encodeURIComponent(s.model.name)}`}>{s.model.name} v{s.model.version}</Link></> : null}</p>
+          <pre className="overflow-x-auto rounded-md bg-muted/40 p-3 text-xs" data-testid="service-curl">{s.protocol === "openai"
+            ? `curl $ANVIL${base}/chat/completions -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\\n  -d '{"model":"${s.name}","messages":[{"role":"user","content":"Hello"}],"stream":true}'\n\n# Python: OpenAI(base_url="$ANVIL${base}", api_key="$KEY")`
+            : `curl $ANVIL${base}/models/${s.name}/infer -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\\n  -d '{"inputs":[{"name":"input-0","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}'`}</pre>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader><CardTitle className="text-base">Replicas</CardTitle><CardDescription>Checked every 5 s: ready = /health answers and the served model is listed. Queue and KV cache come from vLLM&apos;s /metrics.</CardDescription></CardHeader>
+        <CardContent>
+          <Table data-testid="replicas">
+            <TableHeader><TableRow><TableHead>Endpoint</TableHead><TableHead>State</TableHead><TableHead className="text-right">Waiting</TableHead><TableHead className="text-right">KV cache</TableHead><TableHead>Checked</TableHead></TableRow></TableHeader>
+            <TableBody>
+              {s.replicas.map((r) => (
+                <TableRow key={r.id}>
+                  <TableCell className="font-mono text-xs">{r.url}{r.lastError ? <div className="whitespace-normal text-destructive">{r.lastError}</div> : null}</TableCell>
+                  <TableCell><Badge variant={r.state === "ready" ? "success" : r.state === "unhealthy" ? "danger" : "neutral"}>{r.state}</Badge></TableCell>
+                  <TableCell className="text-right tabular-nums">{r.waiting ?? "—"}</TableCell>
+                  <TableCell className="text-right tabular-nums">{r.kvCacheUsage === null ? "—" : `${Math.round(r.kvCacheUsage * 100)} %`}</TableCell>
+                  <TableCell className="text-xs text-muted-foreground">{r.checkedAt ? formatDateTime(r.checkedAt) : "not yet"}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader><CardTitle className="text-base">Last hour</CardTitle></CardHeader>
+        <CardContent><ServiceCharts stats={s.stats} /></CardContent>
+      </Card>
+      {live && s.protocol === "openai" && can(me.role, "service:execute") ? (
+        <Card>
+          <CardHeader><CardTitle className="text-base">Playground</CardTitle><CardDescription>A chat message through the gateway, streamed.</CardDescription></CardHeader>
+          <CardContent><Playground org={org} service={s.name} /></CardContent>
+        </Card>
+      ) : null}
+      <section className="flex flex-col gap-3">
+        <h2 className="text-base font-semibold">Requests</h2>
+        <p className="text-xs text-muted-foreground">The first 20 of each minute.</p>
+        <div className="overflow-x-auto rounded-lg border">
+          <Table data-testid="request-log">
+            <TableHeader><TableRow><TableHead>When</TableHead><TableHead>Path</TableHead><TableHead>Status</TableHead><TableHead className="text-right">Latency</TableHead><TableHead className="text-right">First token</TableHead><TableHead className="text-right">Tokens</TableHead><TableHead>Note</TableHead></TableRow></TableHeader>
+            <TableBody>
+              {s.requests.length === 0 ? <TableRow><TableCell colSpan={7} className="text-muted-foreground">None yet.</TableCell></TableRow> : s.requests.map((r, i) => (
+                <TableRow key={i}>
+                  <TableCell className="text-xs text-muted-foreground">{formatDateTime(r.at)}</TableCell>
+                  <TableCell className="font-mono text-xs">{r.path}{r.stream ? " (stream)" : ""}</TableCell>
+                  <TableCell className="tabular-nums">{r.status}</TableCell>
+                  <TableCell className="text-right tabular-nums">{Math.round(r.latencyMs)} ms</TableCell>
+                  <TableCell className="text-right tabular-nums">{r.ttftMs === null ? "—" : `${Math.round(r.ttftMs)} ms`}</TableCell>
+                  <TableCell className="text-right tabular-nums">{r.promptTokens ?? "—"} → {r.completionTokens ?? "—"}</TableCell>
+                  <TableCell className="text-xs">{r.error ?? (r.attempts > 1 ? `retried on another replica (${r.attempts} tries)` : "")}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      </section>
+    </div>
+  );
+}
