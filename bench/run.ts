@@ -2,6 +2,7 @@ import { benchAdmission } from "./admission";
 import { benchBrowser } from "./browser";
 import { benchCharts } from "./charts";
 import { benchDatasets } from "./datasets";
+import { benchGateway } from "./gateway";
 import { benchIngestion, benchSinglePoint } from "./ingest";
 import { startStack } from "./stack";
 
@@ -10,7 +11,7 @@ import { startStack } from "./stack";
  * same run on the same machine (absolute numbers vary between machines; ratios much less).
  * Sections can be picked: `npm run bench -- ingest charts`.
  */
-const all = { ingest: benchIngestion, single: benchSinglePoint, charts: benchCharts, browser: benchBrowser, admission: benchAdmission, datasets: benchDatasets } as const;
+const all = { ingest: benchIngestion, single: benchSinglePoint, charts: benchCharts, browser: benchBrowser, admission: benchAdmission, datasets: benchDatasets, gateway: benchGateway } as const;
 const picked = process.argv.slice(2).filter((a): a is keyof typeof all => a in all);
 const sections = picked.length > 0 ? picked : (Object.keys(all) as (keyof typeof all)[]);
 

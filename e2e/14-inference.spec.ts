@@ -55,3 +55,49 @@ test("a service in front of the tiny language model: ready, playground, openai c
   await expect(page.getByTestId("service-row")).toContainText("1 of 1");
   await page.screenshot({ path: `${SCREENS_DIR}/14-inference.png`, fullPage: true });
 });
+
+const bearer = { authorization: `Bearer ${ADMIN.apiKey}` };
+
+/** Submits a template job over REST and waits for it; its id. */
+async function trained(page: import("@playwright/test").Page, name: string, template: string, hyperparameters: Record<string, number> = {}) {
+  const res = await page.request.post("/api/v1/train/jobs", { headers: bearer, data: { name, template, hyperparameters } });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  await expect.poll(async () => (await (await page.request.get(`/api/v1/train/jobs/${id}`, { headers: bearer })).json()).status, { timeout: 90_000 }).toBe("SUCCEEDED");
+  return id as string;
+}
+
+test("the process backend: Anvil serves the trained tiny model and the Iris classifier itself", async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  const org = await signIn(page, ADMIN.email, ADMIN.password);
+  const tiny = await trained(page, "tiny lm for serving", "tiny-lm");
+  expect((await page.request.post("/api/v1/models/tiny-poet/versions", { headers: bearer, data: { runId: tiny, artifactPath: "model/model.json" } })).status()).toBe(201);
+
+  await page.goto(`/${org}/inference/new`);
+  await expect(page.locator("#backend")).toHaveValue("process");
+  await page.locator("#name").fill("bard");
+  await page.locator("#model").selectOption("tiny-poet@1");
+  await page.getByRole("button", { name: "Create service" }).click();
+  await page.waitForURL(/\/inference\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "READY", { timeout: 60_000 });
+  await expect(page.getByTestId("replicas").getByRole("link", { name: "run" })).toBeVisible();
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("playground-status")).toContainText(/\d+ tokens/, { timeout: 20_000 });
+  const openai = new OpenAI({ baseURL: `${baseURL}/api/v1/services/bard/v1`, apiKey: ADMIN.apiKey, maxRetries: 0 });
+  const stream = await openai.chat.completions.create({ model: "bard", messages: [{ role: "user", content: "When in disgrace" }], max_tokens: 25, stream: true });
+  let text = "";
+  for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+  expect(text).toHaveLength(25);
+  await page.screenshot({ path: `${SCREENS_DIR}/14-process-service.png`, fullPage: true });
+
+  // The Iris classifier over the Open Inference Protocol, deployed over REST.
+  const iris = await trained(page, "iris for serving", "iris-softmax", { epochs: 60, epoch_delay_ms: 0, checkpoint_every: 0 });
+  expect((await page.request.post("/api/v1/models/iris/versions", { headers: bearer, data: { runId: iris, artifactPath: "model/model.json" } })).status()).toBe(201);
+  const created = await page.request.post("/api/v1/inference/services", { headers: bearer, data: { name: "iris", backend: "process", model: { name: "iris", version: 1 } } });
+  expect(created.status()).toBe(201);
+  expect((await created.json()).protocol).toBe("oip");
+  await expect.poll(async () => (await (await page.request.get("/api/v1/inference/services/iris", { headers: bearer })).json()).status, { timeout: 60_000 }).toBe("READY");
+  const infer = await page.request.post("/api/v1/services/iris/v2/models/iris/infer", { headers: bearer, data: { inputs: [{ name: "input-0", shape: [2, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3] }] } });
+  expect(infer.status()).toBe(200);
+  expect((await infer.json()).outputs.find((o: { name: string }) => o.name === "label").data).toEqual(["setosa", "virginica"]);
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { createServiceAction } from "@/app/(app)/[org]/inference/actions";
 import { FieldError, FormError, SubmitButton } from "@/components/forms/form-parts";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -13,6 +13,8 @@ import { initialFormState } from "@/lib/form-state";
 export function NewServiceForm({ org, versions }: { org: string; versions: string[] }) {
   const [state, action] = useActionState(createServiceAction.bind(null, org), initialFormState);
   const v = state.values ?? {};
+  const [backend, setBackend] = useState(v.backend || (versions.length > 0 ? "process" : "vllm"));
+  const process = backend === "process";
   const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
     <div className="flex flex-col gap-1.5">
       <Label htmlFor={name}>{label}</Label>
@@ -25,24 +27,34 @@ export function NewServiceForm({ org, versions }: { org: string; versions: strin
     <form action={action} className="flex flex-col gap-6">
       <FormError state={state} />
       <Card>
-        <CardHeader><CardTitle className="text-base">Service</CardTitle><CardDescription>Requests to <code>/api/v1/services/&lt;name&gt;/v1/chat/completions</code> go to the endpoints below, the least loaded first. Anvil checks each every 5 seconds.</CardDescription></CardHeader>
+        <CardHeader><CardTitle className="text-base">Service</CardTitle><CardDescription>Requests to <code>/api/v1/services/&lt;name&gt;/v1/chat/completions</code> go to the replicas, the least loaded first. Anvil checks each every 5 seconds.</CardDescription></CardHeader>
         <CardContent className="grid gap-4 sm:grid-cols-2">
           {field("name", "Name", <Input id="name" name="name" required defaultValue={v.name ?? "tiny-lm"} />, "Lower-case letters, digits and -; it is in the gateway's URL.")}
-          {field("protocol", "Protocol", (
-            <Select id="protocol" name="protocol" defaultValue={v.protocol ?? "openai"}>
-              <option value="openai">OpenAI-compatible (vLLM, the tiny language model)</option>
-              <option value="oip">Open Inference Protocol (KServe v2, the Iris server)</option>
+          {field("backend", "Runs on", (
+            <Select id="backend" name="backend" value={backend} onChange={(e) => setBackend(e.target.value)}>
+              <option value="process">This machine: Anvil runs the registered model&apos;s server</option>
+              <option value="vllm">Endpoints you run (vLLM or a compatible server)</option>
             </Select>
           ))}
-          {field("servedModel", "Served model name", <Input id="servedModel" name="servedModel" required defaultValue={v.servedModel ?? "tiny-lm"} />, "What the endpoints serve: vLLM's --served-model-name, or the Iris server's model name.")}
-          {field("model", "Registered version (optional)", (
-            <Select id="model" name="model" defaultValue={v.model ?? ""}>
-              <option value="">None</option>
+          {field("model", process ? "Registered version" : "Registered version (optional)", (
+            <Select id="model" name="model" defaultValue={v.model ?? (process ? versions[0] ?? "" : "")}>
+              {process ? null : <option value="">None</option>}
               {versions.map((x) => <option key={x} value={x}>{x}</option>)}
             </Select>
-          ), "The registry shows where each version is deployed.")}
-          <div className="sm:col-span-2">{field("endpoints", "Endpoints (one per line)", <Textarea id="endpoints" name="endpoints" rows={3} required className="font-mono text-sm" defaultValue={v.endpoints ?? "http://127.0.0.1:8000"} />, "Base URLs of the replicas, e.g. a vLLM server or node examples/tiny-lm/serve.mjs --model model.json --port 8000.")}</div>
-          {field("upstreamKey", "Upstream API key (optional)", <Input id="upstreamKey" name="upstreamKey" type="password" autoComplete="off" />, "vLLM's --api-key; stored sealed.")}
+          ), process ? "The example models (the tiny language model, the Iris classifier) have servers Anvil can run; others go on vLLM endpoints." : "The registry shows where each version is deployed.")}
+          {process ? field("replicas", "Replicas", <Input id="replicas" name="replicas" type="number" min={1} max={8} defaultValue={v.replicas ?? "1"} />, "Each is a run on this machine; one that stops is replaced.") : (
+            <>
+              {field("protocol", "Protocol", (
+                <Select id="protocol" name="protocol" defaultValue={v.protocol ?? "openai"}>
+                  <option value="openai">OpenAI-compatible (vLLM, the tiny language model)</option>
+                  <option value="oip">Open Inference Protocol (KServe v2, the Iris server)</option>
+                </Select>
+              ))}
+              {field("servedModel", "Served model name", <Input id="servedModel" name="servedModel" required defaultValue={v.servedModel ?? "tiny-lm"} />, "What the endpoints serve: vLLM's --served-model-name, or the Iris server's model name.")}
+              <div className="sm:col-span-2">{field("endpoints", "Endpoints (one per line)", <Textarea id="endpoints" name="endpoints" rows={3} required className="font-mono text-sm" defaultValue={v.endpoints ?? "http://127.0.0.1:8000"} />, "Base URLs of the replicas, e.g. a vLLM server or node examples/tiny-lm/serve.mjs --model model.json --port 8000.")}</div>
+            </>
+          )}
+          {process ? null : field("upstreamKey", "Upstream API key (optional)", <Input id="upstreamKey" name="upstreamKey" type="password" autoComplete="off" />, "vLLM's --api-key; stored sealed.")}
         </CardContent>
       </Card>
       <div><SubmitButton pendingText="Creating…">Create service</SubmitButton></div>

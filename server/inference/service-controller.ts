@@ -4,7 +4,9 @@ import { inferenceServices, serviceReplicas } from "@/server/db/schema";
 import { probeEndpoint } from "@/server/executors/vllm/vllm-probe";
 import type { Controller } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
+import { getObjectStore } from "@/server/storage";
 import { forgetService } from "./gateway-state";
+import { ensureProcessReplicas } from "./process-replicas";
 import { serviceLifecycle, type ServiceStatus } from "./service-lifecycle";
 import { replicasOf } from "./services";
 
@@ -19,13 +21,16 @@ const DEPLOY_GRACE_MS = 5 * 60_000;
 export const serviceController: Controller<typeof inferenceServices> = {
   lifecycle: serviceLifecycle,
   reconcile: async (db, opts, service, signal) => {
+    if (service.backend === "process") await ensureProcessReplicas(db, getObjectStore(), service);
     const replicas = await replicasOf(db, service.id);
     const key = service.upstreamKey ? unseal(service.upstreamKey) : undefined;
     const results = await Promise.all(replicas.map((r) => probeEndpoint(r.url, { protocol: service.protocol, servedModel: service.servedModel, key, signal })));
     signal.throwIfAborted();
     for (const [i, r] of replicas.entries()) {
       const p = results[i];
-      await db.update(serviceReplicas).set({ state: p.ready ? "ready" : "unhealthy", lastError: p.error, checkedAt: sql`now()`, waiting: p.waiting, kvCacheUsage: p.kvCacheUsage })
+      // A process replica whose server is still starting is "starting", not unhealthy.
+      const starting = !p.ready && service.backend === "process" && r.state === "starting";
+      await db.update(serviceReplicas).set({ state: p.ready ? "ready" : starting ? "starting" : "unhealthy", lastError: starting ? null : p.error, checkedAt: sql`now()`, waiting: p.waiting, kvCacheUsage: p.kvCacheUsage })
         .where(eq(serviceReplicas.id, r.id));
     }
     forgetService(service.id); // the gateway reads the new health at its next request
@@ -44,6 +49,7 @@ export const serviceController: Controller<typeof inferenceServices> = {
       if (moved.ok) return void (await serviceLifecycle.release(db, { id: service.id, version: moved.version }, opts.owner, CHECK_EVERY_MS));
       return;
     }
-    await serviceLifecycle.release(db, service, opts.owner, CHECK_EVERY_MS, { statusMessage: message });
+    // While deploying, look again every second: the first replica is ready sooner.
+    await serviceLifecycle.release(db, service, opts.owner, to === "DEPLOYING" ? 1000 : CHECK_EVERY_MS, { statusMessage: to === "DEPLOYING" && service.backend === "process" ? "Starting the replicas" : message });
   },
 };

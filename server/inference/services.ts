@@ -7,6 +7,8 @@ import { getModelRow, versionRow } from "@/server/registry/models";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
+import { getObjectStore } from "@/server/storage";
+import { servableFormat, stopProcessReplicas } from "./process-replicas";
 import { createServiceSchema, updateServiceSchema } from "./service-input";
 import { serviceLifecycle, type ServiceStatus } from "./service-lifecycle";
 
@@ -14,19 +16,22 @@ export type Service = typeof inferenceServices.$inferSelect;
 
 export async function createService(db: Db, orgId: string, actor: Actor, raw: unknown): Promise<Service> {
   const input = createServiceSchema.parse(raw);
+  const modelVersionId = input.model ? (await versionRow(db, await getModelRow(db, orgId, input.model.name), input.model.version)).id : null;
+  // A process service runs the example server for the artifact's format, which decides the protocol.
+  const protocol = input.backend === "process" ? (await servableFormat(db, getObjectStore(), orgId, modelVersionId!)).protocol : input.protocol;
   const service = await db.transaction(async (tx) => {
-    const modelVersionId = input.model ? (await versionRow(tx, await getModelRow(tx, orgId, input.model.name), input.model.version)).id : null;
     const [taken] = await tx.select({ id: inferenceServices.id }).from(inferenceServices).where(and(eq(inferenceServices.orgId, orgId), eq(inferenceServices.name, input.name)));
     if (taken) throw new ConflictError(`A service named "${input.name}" exists (deleted ones keep their name)`);
     const created = await serviceLifecycle.create(tx, {
       values: {
-        orgId, name: input.name, backend: input.backend, protocol: input.protocol, servedModel: input.servedModel, modelVersionId,
+        orgId, name: input.name, backend: input.backend, protocol, servedModel: input.servedModel ?? input.name, modelVersionId, replicas: input.backend === "process" ? input.replicas : input.endpoints.length,
         upstreamKey: input.upstreamKey ? seal(input.upstreamKey) : null, statusMessage: "Checking the endpoints",
         createdBy: actor.kind === "user" ? actor.userId : null,
       },
       actor, reason: "created", audit: { action: "inference_service.create", details: { name: input.name, endpoints: input.endpoints.length } },
     });
-    await tx.insert(serviceReplicas).values(input.endpoints.map((url) => ({ orgId, serviceId: created.id, url })));
+    // Process replicas are started by the service's controller, endpoints are registered now.
+    if (input.backend === "vllm") await tx.insert(serviceReplicas).values(input.endpoints.map((url) => ({ orgId, serviceId: created.id, url })));
     return created;
   });
   wakeRunner();
@@ -46,7 +51,7 @@ export const replicasOf = (db: DbOrTx, serviceId: string) => db.select().from(se
 function serviceView(s: Service) {
   return {
     id: s.id, name: s.name, status: s.status as ServiceStatus, statusMessage: s.statusMessage, backend: s.backend, protocol: s.protocol,
-    servedModel: s.servedModel, hasUpstreamKey: s.upstreamKey !== null, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    servedModel: s.servedModel, desiredReplicas: s.replicas, hasUpstreamKey: s.upstreamKey !== null, createdAt: s.createdAt, updatedAt: s.updatedAt,
   };
 }
 
@@ -72,7 +77,7 @@ export async function getService(db: DbOrTx, orgId: string, idOrName: string) {
   ]);
   return {
     ...serviceView(s), model: model[0] ?? null,
-    replicas: replicas.map((r) => ({ id: r.id, url: r.url, state: r.state, lastError: r.lastError, checkedAt: r.checkedAt, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage })),
+    replicas: replicas.map((r) => ({ id: r.id, url: r.url, runId: r.runId, restarts: r.restarts, state: r.state, lastError: r.lastError, checkedAt: r.checkedAt, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage })),
     stats: stats.map((m) => ({ minute: m.minute, requests: m.requests, errors: m.errors, promptTokens: m.promptTokens, completionTokens: m.completionTokens, latency: m.latency, ttft: m.ttft })),
     requests: requests.map((r) => ({ at: r.at, path: r.path, status: r.status, replica: r.replica, stream: r.stream === "yes", latencyMs: r.latencyMs, ttftMs: r.ttftMs, promptTokens: r.promptTokens, completionTokens: r.completionTokens, error: r.error, attempts: r.attempts })),
   };
@@ -84,7 +89,12 @@ export async function updateService(db: Db, orgId: string, actor: Actor, idOrNam
   await db.transaction(async (tx) => {
     const s = await getServiceRow(tx, orgId, idOrName);
     if (s.status === "STOPPED") throw new ConflictError("The service was deleted");
+    if (input.replicas !== undefined) {
+      if (s.backend !== "process") throw new ConflictError("Replicas of a vLLM service are its endpoints: change those");
+      await tx.update(inferenceServices).set({ replicas: input.replicas }).where(eq(inferenceServices.id, s.id));
+    }
     if (input.endpoints) {
+      if (s.backend === "process") throw new ConflictError("Anvil runs this service's replicas: change their number, not endpoints");
       await tx.delete(serviceReplicas).where(and(eq(serviceReplicas.serviceId, s.id), notInArray(serviceReplicas.url, input.endpoints)));
       await tx.insert(serviceReplicas).values(input.endpoints.map((url) => ({ orgId, serviceId: s.id, url }))).onConflictDoNothing();
     }
@@ -102,5 +112,6 @@ export async function deleteService(db: Db, orgId: string, actor: Actor, idOrNam
     if (s.status === "STOPPED") throw new ConflictError("The service was already deleted");
     const moved = await serviceLifecycle.transition(tx, { id: s.id, orgId, from: s.status as ServiceStatus, to: "STOPPED", version: s.version, actor, reason: `deleted by ${actor.label}`, set: { statusMessage: "Deleted" } });
     if (!moved.ok) throw new ConflictError("The service changed meanwhile; try again");
+    if (s.backend === "process") await stopProcessReplicas(tx, s);
   });
 }

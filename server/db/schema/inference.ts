@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { lifecycleColumns } from "./lifecycle-columns";
 import { modelVersions } from "./registry";
+import { runs } from "./tracking";
 import { organizations, users } from "./tenancy";
 
 /**
@@ -15,8 +16,10 @@ export const inferenceServices = pgTable("inference_services", {
   seq: bigserial("seq", { mode: "number" }).notNull(),
   name: text("name").notNull(),
   ...lifecycleColumns(),
-  /** vllm: endpoints someone else runs (vLLM or any server speaking its API). */
-  backend: text("backend").$type<"vllm">().notNull(),
+  /** vllm: endpoints someone else runs (vLLM or any server speaking its API); process: Anvil runs the model's server. */
+  backend: text("backend").$type<"vllm" | "process">().notNull(),
+  /** How many replicas a `process` service runs. */
+  replicas: integer("replicas").notNull().default(1),
   /** openai: /v1/chat/completions, /v1/completions, /v1/models; oip: KServe v2 /v2/models/{name}/infer. */
   protocol: text("protocol").$type<"openai" | "oip">().notNull().default("openai"),
   /** The model name the upstream serves (what `model` is rewritten to). */
@@ -39,6 +42,9 @@ export const serviceReplicas = pgTable("service_replicas", {
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
   url: text("url").notNull(),
+  /** A `process` replica: the run that serves it (a new run when one ends), and how many there were before. */
+  runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
+  restarts: integer("restarts").notNull().default(0),
   state: text("state").$type<"starting" | "ready" | "unhealthy">().notNull().default("starting"),
   lastError: text("last_error"),
   checkedAt: timestamp("checked_at", { withTimezone: true }),

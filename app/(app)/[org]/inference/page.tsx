@@ -21,7 +21,7 @@ export default async function InferencePage({ params }: { params: Promise<{ org:
       <PageHeader title="Inference" description="Services behind the OpenAI-compatible gateway: each spreads its requests over its replicas by load." actions={create} />
       <AutoRefresh active={services.some((s) => s.status === "DEPLOYING")} ms={3000} />
       {services.length === 0 ? (
-        <EmptyState icon={Server} title="No services yet" description="Start a model server — vLLM, or the tiny language model: node examples/tiny-lm/serve.mjs --model model.json --port 8000 — then create a service with its URL. Anvil-managed processes and Kubernetes are not built yet." action={create} />
+        <EmptyState icon={Server} title="No services yet" description="Train the tiny language model (Training → New job → Tiny language model), register its model/model.json from the job's page, then create a service: Anvil runs its server here. Or put vLLM endpoints you run behind the gateway. (Kubernetes deployments are not built yet.)" action={create} />
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <Table stackOnPhone>

@@ -46,14 +46,14 @@ export default async function ServicePage({ params }: { params: Promise<{ org: s
         </CardContent>
       </Card>
       <Card>
-        <CardHeader><CardTitle className="text-base">Replicas</CardTitle><CardDescription>Checked every 5 s: ready = /health answers and the served model is listed. Queue and KV cache come from vLLM&apos;s /metrics.</CardDescription></CardHeader>
+        <CardHeader><CardTitle className="text-base">Replicas</CardTitle><CardDescription>{s.backend === "process" ? `Anvil runs ${s.desiredReplicas} on this machine, each a run; one whose run ends is replaced. ` : ""}Checked every 5 s: ready = /health answers and the served model is listed. Queue and KV cache come from /metrics.</CardDescription></CardHeader>
         <CardContent>
           <Table data-testid="replicas">
             <TableHeader><TableRow><TableHead>Endpoint</TableHead><TableHead>State</TableHead><TableHead className="text-right">Waiting</TableHead><TableHead className="text-right">KV cache</TableHead><TableHead>Checked</TableHead></TableRow></TableHeader>
             <TableBody>
               {s.replicas.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell className="font-mono text-xs">{r.url}{r.lastError ? <div className="whitespace-normal text-destructive">{r.lastError}</div> : null}</TableCell>
+                  <TableCell className="font-mono text-xs">{r.url}{r.runId ? <> · <Link className="text-primary hover:underline" href={`/${org}/training/${r.runId}`}>run</Link>{r.restarts > 0 ? <span className="text-muted-foreground"> (replaced {r.restarts}×)</span> : null}</> : null}{r.lastError ? <div className="whitespace-normal text-destructive">{r.lastError}</div> : null}</TableCell>
                   <TableCell><Badge variant={r.state === "ready" ? "success" : r.state === "unhealthy" ? "danger" : "neutral"}>{r.state}</Badge></TableCell>
                   <TableCell className="text-right tabular-nums">{r.waiting ?? "—"}</TableCell>
                   <TableCell className="text-right tabular-nums">{r.kvCacheUsage === null ? "—" : `${Math.round(r.kvCacheUsage * 100)} %`}</TableCell>

@@ -1,0 +1,106 @@
+import net from "node:net";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/server/db/client";
+import { inferenceServices, modelVersions, runs, serviceReplicas } from "@/server/db/schema";
+import { ConflictError, ValidationError } from "@/server/errors";
+import { isTerminal, runLifecycle } from "@/server/runner/run-lifecycle";
+import type { ObjectStore } from "@/server/storage/object-store";
+import { systemActor } from "@/server/tenancy/actor";
+import { openArtifact, uploadArtifact } from "@/server/tracking/artifacts";
+import { ensureExperiment, ensureProject } from "@/server/tracking/projects";
+import { cancelJob } from "@/server/training/jobs";
+
+/**
+ * The `process` backend: Anvil runs the model's server itself, one run per replica on this
+ * machine's executor (`examples/serving/run-server.mjs`, which starts the example server that
+ * knows the model's format). The model is staged into the run as `inputs/model.json` (a run's
+ * token reads only its own artifacts). A replica whose run ended gets a new run; the runner
+ * adopts running ones after a restart, as it does every job.
+ */
+
+type Service = typeof inferenceServices.$inferSelect;
+type Replica = typeof serviceReplicas.$inferSelect;
+
+export const SERVER_COMMAND = "node examples/serving/run-server.mjs";
+/** The example servers, by the format their model artifacts declare. */
+export const FORMATS: Record<string, "openai" | "oip"> = { "anvil-example/char-ngram@1": "openai", "anvil-example/iris-softmax@1": "oip" };
+
+/** What a model version's artifact is: its format (the first key of the example models' JSON). */
+export async function servableFormat(db: DbOrTx, store: ObjectStore, orgId: string, versionId: string): Promise<{ format: string; protocol: "openai" | "oip" }> {
+  const [v] = await db.select().from(modelVersions).where(and(eq(modelVersions.id, versionId), eq(modelVersions.orgId, orgId)));
+  if (!v?.runId || !v.artifactPath) throw new ValidationError("The process backend serves a version registered from a run's artifact (a model.json file)");
+  let head = "";
+  try {
+    const opened = await openArtifact(db, store, orgId, v.runId, v.artifactPath, 4096);
+    for await (const c of opened.stream ?? []) head += Buffer.from(c as Uint8Array).toString("utf8");
+  } catch {
+    throw new ValidationError(`Version ${v.version}'s artifact "${v.artifactPath}" is a folder or gone: the process backend serves a model.json file`);
+  }
+  const format = /"format"\s*:\s*"([^"]+)"/.exec(head)?.[1] ?? "";
+  const protocol = FORMATS[format];
+  if (!protocol) throw new ValidationError(`The process backend runs the example servers, for ${Object.keys(FORMATS).join(" and ")} models; this artifact is ${format ? `"${format}"` : "of no known format"}. Serve other models on vLLM endpoints.`);
+  return { format, protocol };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once("error", reject).listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new run for the replica: created waiting, its model staged, then let go. */
+async function startReplicaRun(db: Db, store: ObjectStore, service: Service, replica: Replica | null): Promise<void> {
+  const actor = systemActor(`service:${service.name}`);
+  const [v] = await db.select().from(modelVersions).where(eq(modelVersions.id, service.modelVersionId!));
+  if (!v?.runId || !v.artifactPath) throw new ConflictError("The service's model version is gone");
+  const port = await freePort();
+  const run = await db.transaction(async (tx) => {
+    const project = await ensureProject(tx, service.orgId, "Default");
+    const experiment = await ensureExperiment(tx, service.orgId, project.id, `Serving: ${service.name}`.slice(0, 100));
+    const created = await runLifecycle.create(tx, {
+      values: {
+        orgId: service.orgId, projectId: project.id, experimentId: experiment.id, type: "inference", name: `${service.name} replica on :${port}`,
+        executor: "local", resources: { gpuCount: 0, cpu: 1, memoryGb: 1 }, maxRetries: 0, retryOnFailure: false, createdBy: service.createdBy,
+        executorSpec: { command: SERVER_COMMAND, env: { PORT: String(port), SERVED_MODEL_NAME: service.servedModel } },
+        nextCheckAt: sql`now() + interval '3 minutes'`,
+      },
+      actor, reason: "submitted", audit: { action: "run.submit", details: { service: service.name } },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    if (replica) await tx.update(serviceReplicas).set({ runId: created.id, url, state: "starting", lastError: null, restarts: replica.runId ? replica.restarts + 1 : replica.restarts }).where(eq(serviceReplicas.id, replica.id));
+    else await tx.insert(serviceReplicas).values({ orgId: service.orgId, serviceId: service.id, url, runId: created.id });
+    return created;
+  });
+  const source = await openArtifact(db, store, service.orgId, v.runId, v.artifactPath);
+  await uploadArtifact(db, store, run, actor, { path: "inputs/model.json", contentType: "application/json", body: source.stream ?? new ReadableStream({ start: (c) => c.close() }) });
+  await db.update(runs).set({ nextCheckAt: sql`now()` }).where(and(eq(runs.id, run.id), eq(runs.status, "QUEUED")));
+}
+
+/**
+ * As many replicas as asked, each with a live run: a run that ended (crashed, stopped, lost)
+ * is replaced; extra replicas (scaled down) are stopped and removed.
+ */
+export async function ensureProcessReplicas(db: Db, store: ObjectStore, service: Service): Promise<void> {
+  const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id)).orderBy(serviceReplicas.url);
+  const runIds = replicas.map((r) => r.runId).filter((x): x is string => x !== null);
+  const runRows = runIds.length ? await db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds)) : [];
+  const statusOf = (r: Replica) => runRows.find((x) => x.id === r.runId)?.status;
+  for (const extra of replicas.slice(service.replicas)) {
+    if (extra.runId && !isTerminal(statusOf(extra) ?? "SUCCEEDED")) await cancelJob(db, { id: service.orgId }, systemActor(`service:${service.name}`), extra.runId).catch(() => {});
+    await db.delete(serviceReplicas).where(eq(serviceReplicas.id, extra.id));
+  }
+  for (const r of replicas.slice(0, service.replicas)) {
+    const status = statusOf(r);
+    if (!r.runId || !status || isTerminal(status)) await startReplicaRun(db, store, service, r);
+  }
+  for (let i = replicas.length; i < service.replicas; i++) await startReplicaRun(db, store, service, null);
+}
+
+/** Stops every replica's run (the service was deleted). */
+export async function stopProcessReplicas(tx: DbOrTx, service: Pick<Service, "id" | "orgId" | "name">) {
+  const replicas = await tx.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id));
+  for (const r of replicas) if (r.runId) await cancelJob(tx as Db, { id: service.orgId }, systemActor(`service:${service.name}`), r.runId).catch(() => {});
+}

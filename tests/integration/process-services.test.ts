@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { eq } from "drizzle-orm";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { train } from "@/examples/tiny-lm/lm.mjs";
+import { getDb } from "@/server/db/client";
+import { inferenceServices, runs, serviceReplicas } from "@/server/db/schema";
+import { createVersion } from "@/server/registry/versions";
+import { runOnce, type RunnerOptions } from "@/server/runner/runner";
+import { getObjectStore } from "@/server/storage";
+import { systemActor } from "@/server/tenancy/actor";
+import { uploadArtifact } from "@/server/tracking/artifacts";
+import { startRunSchema } from "@/server/tracking/external-run-input";
+import { startExternalRun } from "@/server/tracking/external-runs";
+import { cancelJob } from "@/server/training/jobs";
+import { startAppHttp } from "../helpers/app-http";
+import { apiKeyFor, callerFor, createOrgWithAdmin } from "../helpers/fixtures";
+import { testRunnerOptions } from "../helpers/runner";
+
+/**
+ * The `process` backend: Anvil runs the registered tiny language model's server as a run on the
+ * local executor, health-checks it, puts it behind the gateway, replaces a replica whose run
+ * ended, and stops the replicas when the service is deleted.
+ */
+
+let app: Awaited<ReturnType<typeof startAppHttp>>;
+let opts: RunnerOptions;
+beforeAll(async () => { app = await startAppHttp(); opts = testRunnerOptions({ appUrl: app.url }); });
+afterAll(() => app?.close());
+
+async function driveUntil(serviceId: string, ok: (s: typeof inferenceServices.$inferSelect, replicas: Array<typeof serviceReplicas.$inferSelect>) => boolean, timeoutMs = 60_000) {
+  const db = await getDb();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runOnce(db, opts);
+    const [s] = await db.select().from(inferenceServices).where(eq(inferenceServices.id, serviceId));
+    const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, serviceId));
+    if (ok(s, replicas)) return { s, replicas };
+    if (Date.now() > deadline) throw new Error(`service stayed ${s.status} (${s.statusMessage}); replicas ${replicas.map((r) => `${r.state} ${r.lastError ?? ""}`).join("; ")}`);
+    await db.update(inferenceServices).set({ nextCheckAt: new Date(0) }).where(eq(inferenceServices.id, serviceId));
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+describe("the process backend", () => {
+  it("serves a registered version itself, replaces a replica whose run ended, stops on delete", async () => {
+    const t = await createOrgWithAdmin();
+    const caller = await callerFor(t.adminId);
+    // A run holding the tiny model's artifact, registered as tiny-lm v1.
+    const db = await getDb();
+    const runId = (await startExternalRun(db, { id: t.orgId }, systemActor("test"), startRunSchema.parse({ name: "tiny lm" }))).id;
+    const model = train(readFileSync("examples/tiny-lm/data/poems.txt", "utf8"), { order: 4 });
+    await uploadArtifact(db, getObjectStore(), { id: runId!, orgId: t.orgId }, systemActor("test"), { path: "model/model.json", contentType: "application/json", body: Readable.from([JSON.stringify(model)]) });
+    await createVersion(db, t.orgId, systemActor("test"), "tiny-lm", { runId, artifactPath: "model/model.json" }, { createModel: true });
+
+    const { id } = await caller.inference.create({ org: t.slug, service: { name: "poet", backend: "process", model: { name: "tiny-lm", version: 1 }, replicas: 1, endpoints: [], protocol: "openai" } as never });
+    const ready = await driveUntil(id, (s) => s.status === "READY");
+    expect(ready.s).toMatchObject({ protocol: "openai", servedModel: "poet" });
+    const openai = new OpenAI({ baseURL: `${app.url}/api/v1/services/poet/v1`, apiKey: await apiKeyFor(t, "user"), maxRetries: 0 });
+    const chat = await openai.chat.completions.create({ model: "poet", messages: [{ role: "user", content: "Shall I" }], max_tokens: 12, seed: 1 });
+    expect(chat.choices[0].message.content).toHaveLength(12);
+
+    // The replica's run ends (as a crash would end it): a new run takes its place.
+    const first = ready.replicas[0];
+    await cancelJob(db, { id: t.orgId }, systemActor("test"), first.runId!);
+    const again = await driveUntil(id, (s, replicas) => s.status === "READY" && replicas[0].runId !== first.runId && replicas[0].state === "ready");
+    expect(again.replicas[0].restarts).toBe(1);
+
+    await caller.inference.delete({ org: t.slug, serviceId: id });
+    await driveUntil(id, () => true);
+    await expect.poll(async () => {
+      await db.update(runs).set({ nextCheckAt: new Date(0) }).where(eq(runs.id, again.replicas[0].runId!));
+      await runOnce(db, opts);
+      return (await db.select({ status: runs.status }).from(runs).where(eq(runs.id, again.replicas[0].runId!)))[0].status;
+    }, { timeout: 30_000, interval: 200 }).toBe("CANCELLED");
+  });
+});
