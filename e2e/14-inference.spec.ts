@@ -31,6 +31,8 @@ test("a service in front of the tiny language model: ready, playground, openai c
   await expect(page.getByText("No services yet")).toBeVisible();
   await page.getByRole("link", { name: "New service" }).first().click();
   await page.locator("#name").fill("poet");
+  // Endpoints we run (the form offers the process backend first once models are registered).
+  await page.locator("#backend").selectOption("vllm");
   await page.locator("#endpoints").fill(`http://127.0.0.1:${port}`);
   await page.getByRole("button", { name: "Create service" }).click();
   await page.waitForURL(/\/inference\/[0-9a-f-]{36}$/);

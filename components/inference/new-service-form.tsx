@@ -2,10 +2,9 @@
 
 import { useActionState, useState } from "react";
 import { createServiceAction } from "@/app/(app)/[org]/inference/actions";
-import { FieldError, FormError, SubmitButton } from "@/components/forms/form-parts";
+import { FormError, formField, SubmitButton } from "@/components/forms/form-parts";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { initialFormState } from "@/lib/form-state";
@@ -15,14 +14,7 @@ export function NewServiceForm({ org, versions }: { org: string; versions: strin
   const v = state.values ?? {};
   const [backend, setBackend] = useState(v.backend || (versions.length > 0 ? "process" : "vllm"));
   const process = backend === "process";
-  const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
-    <div className="flex flex-col gap-1.5">
-      <Label htmlFor={name}>{label}</Label>
-      {input}
-      {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
-      <FieldError state={state} name={name} />
-    </div>
-  );
+  const field = formField(state);
   return (
     <form action={action} className="flex flex-col gap-6">
       <FormError state={state} />

@@ -27,7 +27,7 @@ function rowsOf(input, features) {
   return Array.from({ length: n }, (_, i) => flat.slice(i * width, (i + 1) * width));
 }
 
-export function createIrisServer(model, { name = "iris", version = "1" } = {}) {
+export function createIrisServer(model, { name = "iris", version = "1", apiKey } = {}) {
   const features = model.features.length;
   const metadata = {
     name, versions: [version], platform: "anvil-node",
@@ -52,6 +52,8 @@ export function createIrisServer(model, { name = "iris", version = "1" } = {}) {
     const send = (status, body) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     try {
       const path = new URL(req.url ?? "/", "http://x").pathname;
+      // With a key, the models (not the health checks) take it as a bearer token.
+      if (apiKey && path.startsWith("/v2/models") && req.headers.authorization !== `Bearer ${apiKey}`) return send(401, { error: "Unauthorized" });
       if (req.method === "GET" && path === "/v2/health/live") return send(200, { live: true });
       if (req.method === "GET" && path === "/v2/health/ready") return send(200, { ready: true });
       if (req.method === "GET" && path === "/v2") return send(200, { name: "anvil-iris", version: "1", extensions: [] });
@@ -87,7 +89,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const model = JSON.parse(readFileSync(path, "utf8"));
   const port = Number(arg("port", process.env.PORT ?? 8080));
-  const server = createIrisServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "iris") });
+  const server = createIrisServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "iris"), apiKey: arg("api-key", process.env.SERVE_API_KEY) });
   server.listen(port, "127.0.0.1", () => console.log(`iris: serving ${path} on http://127.0.0.1:${port}/v2/models/${arg("name", "iris")}/infer`));
   for (const s of ["SIGTERM", "SIGINT"]) process.once(s, () => server.close(() => process.exit(0)));
 }

@@ -7,8 +7,8 @@ import path from "node:path";
 import { AnvilRun } from "../../sdk/node/anvil.mjs";
 
 const SERVERS = {
-  "anvil-example/char-ngram@1": async (model, name) => (await import("../tiny-lm/serve.mjs")).createTinyLmServer(model, { name }),
-  "anvil-example/iris-softmax@1": async (model, name) => (await import("../iris-softmax/serve.mjs")).createIrisServer(model, { name }),
+  "anvil-example/char-ngram@1": async (model, name, apiKey) => (await import("../tiny-lm/serve.mjs")).createTinyLmServer(model, { name, apiKey }),
+  "anvil-example/iris-softmax@1": async (model, name, apiKey) => (await import("../iris-softmax/serve.mjs")).createIrisServer(model, { name, apiKey }),
 };
 
 async function main() {
@@ -22,7 +22,8 @@ async function main() {
   const model = JSON.parse(bytes.toString("utf8"));
   const make = SERVERS[model.format];
   if (!make) throw new Error(`no example server serves models of format ${JSON.stringify(model.format)} (known: ${Object.keys(SERVERS).join(", ")})`);
-  const server = await make(model, name);
+  // The key Anvil's gateway sends: other programs on this machine cannot call the model.
+  const server = await make(model, name, process.env.SERVE_API_KEY || undefined);
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   console.log(`serving ${name} (${model.format}) on http://127.0.0.1:${port}`);
   // Stopping the replica: finish what is in flight, then exit of the signal, so the run ends as stopped.

@@ -3,7 +3,7 @@
 // included), vLLM's error envelope, and GET /metrics with vLLM's metric names. A token is a
 // character. Plain Node:
 //   node examples/tiny-lm/serve.mjs --model model.json [--port 8000] [--name tiny-lm]
-//     [--max-num-seqs 4] [--token-delay-ms 0]
+//     [--max-num-seqs 4] [--token-delay-ms 0] [--api-key KEY]
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -53,7 +53,7 @@ function chatPrompt(messages) {
   }).join("\n") + "\n";
 }
 
-export function createTinyLmServer(model, { name = "tiny-lm", maxNumSeqs = 4, tokenDelayMs = 0 } = {}) {
+export function createTinyLmServer(model, { name = "tiny-lm", maxNumSeqs = 4, tokenDelayMs = 0, apiKey } = {}) {
   const metrics = new Metrics(name, maxNumSeqs);
   const created = Math.floor(Date.now() / 1000);
   let running = 0;
@@ -119,6 +119,8 @@ export function createTinyLmServer(model, { name = "tiny-lm", maxNumSeqs = 4, to
   return http.createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://x").pathname;
+      // As vLLM's --api-key: only /v1 paths are protected, and a refusal is a bare string.
+      if (apiKey && path.startsWith("/v1") && req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 401, { error: "Unauthorized" });
       if (req.method === "GET" && path === "/health") return void res.writeHead(200).end();
       if (req.method === "GET" && path === "/metrics") return void res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(metrics.render());
       if (req.method === "GET" && path === "/v1/models") {
@@ -172,7 +174,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const model = JSON.parse(readFileSync(path, "utf8"));
   const port = Number(arg("port", process.env.PORT ?? 8000));
-  const server = createTinyLmServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "tiny-lm"), maxNumSeqs: Number(arg("max-num-seqs", 4)), tokenDelayMs: Number(arg("token-delay-ms", 0)) });
+  const server = createTinyLmServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "tiny-lm"), maxNumSeqs: Number(arg("max-num-seqs", 4)), tokenDelayMs: Number(arg("token-delay-ms", 0)), apiKey: arg("api-key", process.env.SERVE_API_KEY) });
   server.listen(port, "127.0.0.1", () => console.log(`tiny-lm: serving ${path} on http://127.0.0.1:${port}/v1 (order ${model.order})`));
   for (const s of ["SIGTERM", "SIGINT"]) process.once(s, () => server.close(() => process.exit(0)));
 }

@@ -110,9 +110,10 @@ export function record(db: Db, orgId: string, serviceId: string, s: Sample) {
 
 /** Writes what was recorded: each minute's counts added to its row (under the row's lock), the samples inserted. */
 export async function flushGatewayStats(db: Db) {
-  const batch = [...state.pending.values()];
+  const batch = [...state.pending.entries()];
   state.pending.clear();
-  for (const p of batch) {
+  let failure: unknown = null;
+  for (const [key, p] of batch) {
     await db.transaction(async (tx) => {
       const minute = new Date(p.minute);
       const zeros = new Array(BUCKETS_MS.length + 1).fill(0);
@@ -130,6 +131,15 @@ export async function flushGatewayStats(db: Db) {
           latencyMs: s.latencyMs, ttftMs: s.ttftMs, promptTokens: s.promptTokens, completionTokens: s.completionTokens, error: s.error?.slice(0, 500) ?? null, attempts: s.attempts,
         })));
       }
+    }).catch((err: unknown) => {
+      // Kept for the next flush (merged with what came meanwhile), not dropped.
+      const later = state.pending.get(key);
+      if (later) {
+        later.requests += p.requests; later.errors += p.errors; later.promptTokens += p.promptTokens; later.completionTokens += p.completionTokens;
+        later.latency = later.latency.map((v, i) => v + p.latency[i]); later.ttft = later.ttft.map((v, i) => v + p.ttft[i]);
+      } else state.pending.set(key, p);
+      failure ??= err;
     });
   }
+  if (failure) throw failure;
 }

@@ -12,7 +12,8 @@ import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
  */
 
 const MAX_ATTEMPTS = 3;
-const HEADERS_TIMEOUT_MS = 60_000;
+/** Non-streaming answers come whole, after the generation: a long one may take minutes. */
+const HEADERS_TIMEOUT_MS = 300_000;
 const MAX_BODY = 16 * 1024 * 1024;
 
 const oai = (status: number, message: string, type: string) => Response.json({ error: { message, type, param: null, code: status } }, { status });
@@ -83,7 +84,12 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       clearTimeout(timer);
       ended(pick.id, false, !req.signal.aborted);
       if (req.signal.aborted) return new Response(null, { status: 499 });
-      lastError = headersDeadline.signal.aborted ? `a replica did not answer within ${HEADERS_TIMEOUT_MS / 1000} s` : `a replica could not be reached (${(err as Error).message})`;
+      if (headersDeadline.signal.aborted) {
+        // It may still be generating: another try would only double the work.
+        lastError = `a replica did not answer within ${HEADERS_TIMEOUT_MS / 1000} s`;
+        break;
+      }
+      lastError = `a replica could not be reached (${(err as Error).message})`;
       continue;
     }
     clearTimeout(timer);
@@ -95,14 +101,14 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       continue;
     }
     remember(service.id, prefix, pick.id);
-    return relay(db, orgId, service.id, upstream, pick.id, attempt, arrived, sample);
+    return relay(db, orgId, service.id, upstream, pick.id, attempt, arrived, sample, req.signal);
   }
   record(db, orgId, service.id, sample({ status: 503, error: lastError, attempts: tried.size }));
   return oai(503, `No replica of \`${name}\` could answer: ${lastError}`, "ServiceUnavailableError");
 }
 
 /** Passes the upstream's answer through byte for byte, noting the first byte, usage and errors on the way. */
-function relay(db: Db, orgId: string, serviceId: string, upstream: Response, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample): Response {
+function relay(db: Db, orgId: string, serviceId: string, upstream: Response, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample, clientGone: AbortSignal): Response {
   const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   const decoder = new TextDecoder();
   let first: number | null = null;
@@ -151,6 +157,8 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: Response, rep
       try {
         chunk = await reader.read();
       } catch {
+        // The client hanging up aborts the upstream fetch too: that is not the replica's failure.
+        if (clientGone.aborted) { finish("aborted"); return ctl.error(new Error("the client went away")); }
         finish("broken");
         // Mid-stream, as vLLM reports its own: an error event, then [DONE].
         if (sse) {

@@ -2,6 +2,7 @@ import net from "node:net";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { inferenceServices, modelVersions, runs, serviceReplicas } from "@/server/db/schema";
+import { unseal } from "@/server/auth/secret-box";
 import { ConflictError, ValidationError } from "@/server/errors";
 import { isTerminal, runLifecycle } from "@/server/runner/run-lifecycle";
 import type { ObjectStore } from "@/server/storage/object-store";
@@ -22,6 +23,7 @@ type Service = typeof inferenceServices.$inferSelect;
 type Replica = typeof serviceReplicas.$inferSelect;
 
 export const SERVER_COMMAND = "node examples/serving/run-server.mjs";
+const MAX_RESTARTS = 10;
 /** The example servers, by the format their model artifacts declare. */
 export const FORMATS: Record<string, "openai" | "oip"> = { "anvil-example/char-ngram@1": "openai", "anvil-example/iris-softmax@1": "oip" };
 
@@ -58,13 +60,17 @@ async function startReplicaRun(db: Db, store: ObjectStore, service: Service, rep
   if (!v?.runId || !v.artifactPath) throw new ConflictError("The service's model version is gone");
   const port = await freePort();
   const run = await db.transaction(async (tx) => {
+    // Held while the run is made: a delete that lands first is seen here, one that lands later sees this replica.
+    const [live] = await tx.select({ id: inferenceServices.id }).from(inferenceServices)
+      .where(and(eq(inferenceServices.id, service.id), eq(inferenceServices.orgId, service.orgId), sql`${inferenceServices.status} <> 'STOPPED'`)).for("update");
+    if (!live) throw new ConflictError("The service was deleted");
     const project = await ensureProject(tx, service.orgId, "Default");
     const experiment = await ensureExperiment(tx, service.orgId, project.id, `Serving: ${service.name}`.slice(0, 100));
     const created = await runLifecycle.create(tx, {
       values: {
         orgId: service.orgId, projectId: project.id, experimentId: experiment.id, type: "inference", name: `${service.name} replica on :${port}`,
         executor: "local", resources: { gpuCount: 0, cpu: 1, memoryGb: 1 }, maxRetries: 0, retryOnFailure: false, createdBy: service.createdBy,
-        executorSpec: { command: SERVER_COMMAND, env: { PORT: String(port), SERVED_MODEL_NAME: service.servedModel } },
+        executorSpec: { command: SERVER_COMMAND, env: { PORT: String(port), SERVED_MODEL_NAME: service.servedModel, ...(service.upstreamKey ? { SERVE_API_KEY: unseal(service.upstreamKey) } : {}) } },
         nextCheckAt: sql`now() + interval '3 minutes'`,
       },
       actor, reason: "submitted", audit: { action: "run.submit", details: { service: service.name } },
@@ -86,7 +92,7 @@ async function startReplicaRun(db: Db, store: ObjectStore, service: Service, rep
 export async function ensureProcessReplicas(db: Db, store: ObjectStore, service: Service): Promise<void> {
   const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id)).orderBy(serviceReplicas.url);
   const runIds = replicas.map((r) => r.runId).filter((x): x is string => x !== null);
-  const runRows = runIds.length ? await db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds)) : [];
+  const runRows = runIds.length ? await db.select({ id: runs.id, status: runs.status, finishedAt: runs.finishedAt }).from(runs).where(and(eq(runs.orgId, service.orgId), inArray(runs.id, runIds))) : [];
   const statusOf = (r: Replica) => runRows.find((x) => x.id === r.runId)?.status;
   for (const extra of replicas.slice(service.replicas)) {
     if (extra.runId && !isTerminal(statusOf(extra) ?? "SUCCEEDED")) await cancelJob(db, { id: service.orgId }, systemActor(`service:${service.name}`), extra.runId).catch(() => {});
@@ -94,7 +100,16 @@ export async function ensureProcessReplicas(db: Db, store: ObjectStore, service:
   }
   for (const r of replicas.slice(0, service.replicas)) {
     const status = statusOf(r);
-    if (!r.runId || !status || isTerminal(status)) await startReplicaRun(db, store, service, r);
+    if (r.runId && status && !isTerminal(status)) continue;
+    // A server that keeps dying is restarted ever more slowly (at once, then 10 s, 20 s, … 10 min), and given up on after 10 tries.
+    if (r.restarts >= MAX_RESTARTS) {
+      await db.update(serviceReplicas).set({ state: "unhealthy", lastError: `its server stopped ${r.restarts + 1} times; not restarted again (see its last run)` }).where(eq(serviceReplicas.id, r.id));
+      continue;
+    }
+    const ended = runRows.find((x) => x.id === r.runId)?.finishedAt;
+    const wait = r.restarts === 0 ? 0 : Math.min(10_000 * 2 ** (r.restarts - 1), 600_000);
+    if (r.runId && ended && Date.now() - ended.getTime() < wait) continue;
+    await startReplicaRun(db, store, service, r);
   }
   for (let i = replicas.length; i < service.replicas; i++) await startReplicaRun(db, store, service, null);
 }

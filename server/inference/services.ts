@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { and, desc, eq, gte, notInArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { inferenceServices, modelVersions, registeredModels, serviceReplicas, serviceRequests, serviceStats } from "@/server/db/schema";
@@ -25,7 +26,9 @@ export async function createService(db: Db, orgId: string, actor: Actor, raw: un
     const created = await serviceLifecycle.create(tx, {
       values: {
         orgId, name: input.name, backend: input.backend, protocol, servedModel: input.servedModel ?? input.name, modelVersionId, replicas: input.backend === "process" ? input.replicas : input.endpoints.length,
-        upstreamKey: input.upstreamKey ? seal(input.upstreamKey) : null, statusMessage: "Checking the endpoints",
+        // A process service's replicas take a key of their own, which only the gateway and the health checks send.
+        upstreamKey: input.backend === "process" ? seal(randomBytes(24).toString("base64url")) : input.upstreamKey ? seal(input.upstreamKey) : null,
+        statusMessage: input.backend === "process" ? "Starting the replicas" : "Checking the endpoints",
         createdBy: actor.kind === "user" ? actor.userId : null,
       },
       actor, reason: "created", audit: { action: "inference_service.create", details: { name: input.name, endpoints: input.endpoints.length } },
@@ -98,7 +101,8 @@ export async function updateService(db: Db, orgId: string, actor: Actor, idOrNam
       await tx.delete(serviceReplicas).where(and(eq(serviceReplicas.serviceId, s.id), notInArray(serviceReplicas.url, input.endpoints)));
       await tx.insert(serviceReplicas).values(input.endpoints.map((url) => ({ orgId, serviceId: s.id, url }))).onConflictDoNothing();
     }
-    if (input.upstreamKey !== undefined) await tx.update(inferenceServices).set({ upstreamKey: input.upstreamKey ? seal(input.upstreamKey) : null }).where(eq(inferenceServices.id, s.id));
+    // New endpoints do not inherit the key: it would be sent to hosts it was not given for.
+    if (input.upstreamKey !== undefined || input.endpoints) await tx.update(inferenceServices).set({ upstreamKey: input.upstreamKey ? seal(input.upstreamKey) : null }).where(eq(inferenceServices.id, s.id));
     await tx.update(inferenceServices).set({ updatedAt: sql`now()`, nextCheckAt: sql`now()` }).where(eq(inferenceServices.id, s.id));
     await recordAudit(tx, { orgId, actor, action: "inference_service.update", targetType: "inference_service", targetId: s.id, details: { endpoints: input.endpoints?.length, upstreamKey: input.upstreamKey === undefined ? undefined : Boolean(input.upstreamKey) } });
   });

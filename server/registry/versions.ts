@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { artifacts, datasetVersions, modelVersions, registeredModels, runParams, runs, taskExecutions } from "@/server/db/schema";
+import { artifacts, datasetVersions, inferenceServices, modelEvents, modelVersions, registeredModels, runParams, runs, taskExecutions } from "@/server/db/schema";
 import { getVersionRow } from "@/server/datasets/datasets";
-import { ValidationError } from "@/server/errors";
+import { ConflictError, ValidationError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
 import { assertArtifactPath } from "@/server/tracking/artifacts";
 import { metricSummaries } from "@/server/tracking/metrics";
@@ -56,7 +56,9 @@ export async function createVersion(db: Db, orgId: string, actor: Actor, name: s
   return db.transaction(async (tx) => {
     const model = opts.createModel ? await ensureModel(tx, orgId, actor, name) : await getModelRow(tx, orgId, name);
     await tx.select({ id: registeredModels.id }).from(registeredModels).where(eq(registeredModels.id, model.id)).for("update");
-    const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${modelVersions.version}), 0)::int + 1` }).from(modelVersions).where(eq(modelVersions.modelId, model.id));
+    // Never a number used before, even by a deleted version: `v3` always means one artifact (the history remembers every registration).
+    const [{ next }] = await tx.select({ next: sql<number>`greatest(coalesce(max(${modelEvents.version}), 0), (select coalesce(max(v.version), 0) from model_versions v where v.model_id = ${model.id}))::int + 1` })
+      .from(modelEvents).where(and(eq(modelEvents.modelId, model.id), eq(modelEvents.action, "register")));
     const [version] = await tx.insert(modelVersions).values({
       orgId, modelId: model.id, version: next, source, runId: runId ?? null, artifactPath: artifactPath ?? null, datasetVersionId,
       description: input.description, tags: input.tags, createdBy: actor.kind === "user" ? actor.userId : null,
@@ -81,6 +83,9 @@ export async function deleteVersion(db: Db, orgId: string, actor: Actor, name: s
   await db.transaction(async (tx) => {
     const model = await getModelRow(tx, orgId, name, true);
     const target = await versionRow(tx, model, version);
+    const [serving] = await tx.select({ name: inferenceServices.name }).from(inferenceServices)
+      .where(and(eq(inferenceServices.orgId, orgId), eq(inferenceServices.modelVersionId, target.id), sql`${inferenceServices.status} <> 'STOPPED'`)).limit(1);
+    if (serving) throw new ConflictError(`Version ${version} is served by "${serving.name}": delete that service first`);
     await tx.delete(modelVersions).where(eq(modelVersions.id, target.id)); // its aliases go with it
     await recordModelEvent(tx, model, actor, "delete-version", {}, version);
   });

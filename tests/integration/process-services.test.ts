@@ -60,6 +60,11 @@ describe("the process backend", () => {
     const openai = new OpenAI({ baseURL: `${app.url}/api/v1/services/poet/v1`, apiKey: await apiKeyFor(t, "user"), maxRetries: 0 });
     const chat = await openai.chat.completions.create({ model: "poet", messages: [{ role: "user", content: "Shall I" }], max_tokens: 12, seed: 1 });
     expect(chat.choices[0].message.content).toHaveLength(12);
+    // The replica itself takes only the gateway's key: other programs here cannot call the model.
+    expect((await fetch(`${ready.replicas[0].url}/v1/models`)).status).toBe(401);
+    expect((await fetch(`${ready.replicas[0].url}/health`)).status).toBe(200);
+    // A version being served cannot be deleted from under its service.
+    await expect((await callerFor(t.adminId)).registry.get({ org: t.slug, name: "tiny-lm" })).resolves.toMatchObject({ versions: [{ deployments: [{ name: "poet" }] }] });
 
     // The replica's run ends (as a crash would end it): a new run takes its place.
     const first = ready.replicas[0];

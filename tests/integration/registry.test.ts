@@ -77,6 +77,9 @@ describe("model registry", () => {
     // Deleting a version takes its aliases with it.
     expect((await rest(versionRoute.DELETE, key, { name: "iris-clf", version: "2" }, { method: "DELETE" })).status).toBe(204);
     expect((await rest(aliasRoute.GET, key, { name: "iris-clf", alias: "champion" })).status).toBe(404);
+    // A number is never used twice: the next version is 3, not 2 again.
+    const v3 = await rest(versionsRoute.POST, key, { name: "iris-clf" }, { method: "POST", body: { runId: r2, artifactPath: "model" } });
+    expect(((await v3.json()) as { version: number }).version).toBe(3);
   });
 
   it("serves MLflow's registry: register_model's calls, aliases, stages, search, download URI", async () => {
