@@ -3,9 +3,9 @@
 // POST /v2/models/{name}/infer. Plain Node:
 //   node examples/iris-softmax/serve.mjs --model model.json [--port 8080] [--name iris]
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { forward, standardize } from "./model.mjs";
+import { isMain, serveFromCommandLine } from "../serving/cli.mjs";
 
 class InferError extends Error {
   constructor(status, message) { super(message); this.status = status; }
@@ -76,20 +76,9 @@ export function createIrisServer(model, { name = "iris", version = "1", apiKey }
   });
 }
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const path = arg("model", process.env.ANVIL_MODEL_PATH);
-  if (!path) {
-    console.error("serve.mjs: --model <model.json> (or ANVIL_MODEL_PATH) is required; train one with train.mjs");
-    process.exit(2);
-  }
-  const model = JSON.parse(readFileSync(path, "utf8"));
-  const port = Number(arg("port", process.env.PORT ?? 8080));
-  const server = createIrisServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "iris"), apiKey: arg("api-key", process.env.SERVE_API_KEY) });
-  server.listen(port, "127.0.0.1", () => console.log(`iris: serving ${path} on http://127.0.0.1:${port}/v2/models/${arg("name", "iris")}/infer`));
-  for (const s of ["SIGTERM", "SIGINT"]) process.once(s, () => server.close(() => process.exit(0)));
+if (isMain(import.meta.url)) {
+  serveFromCommandLine({
+    defaultPort: 8080, defaultName: "iris", create: createIrisServer,
+    describe: ({ path, port, name }) => `iris: serving ${path} on http://127.0.0.1:${port}/v2/models/${name}/infer`,
+  });
 }

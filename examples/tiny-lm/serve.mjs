@@ -5,11 +5,11 @@
 //   node examples/tiny-lm/serve.mjs --model model.json [--port 8000] [--name tiny-lm]
 //     [--max-num-seqs 4] [--token-delay-ms 0] [--api-key KEY]
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generate } from "./lm.mjs";
 import { Metrics } from "./metrics.mjs";
+import { arg, isMain, serveFromCommandLine } from "../serving/cli.mjs";
 
 class ApiError extends Error {
   constructor(status, message, type = status === 404 ? "NotFoundError" : "BadRequestError", param = null) {
@@ -161,20 +161,10 @@ async function readJson(req) {
   throw new ApiError(400, "the body must be a JSON object");
 }
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const path = arg("model", process.env.ANVIL_MODEL_PATH);
-  if (!path) {
-    console.error("serve.mjs: --model <model.json> (or ANVIL_MODEL_PATH) is required; train one with train.mjs");
-    process.exit(2);
-  }
-  const model = JSON.parse(readFileSync(path, "utf8"));
-  const port = Number(arg("port", process.env.PORT ?? 8000));
-  const server = createTinyLmServer(model, { name: arg("name", process.env.SERVED_MODEL_NAME ?? "tiny-lm"), maxNumSeqs: Number(arg("max-num-seqs", 4)), tokenDelayMs: Number(arg("token-delay-ms", 0)), apiKey: arg("api-key", process.env.SERVE_API_KEY) });
-  server.listen(port, "127.0.0.1", () => console.log(`tiny-lm: serving ${path} on http://127.0.0.1:${port}/v1 (order ${model.order})`));
-  for (const s of ["SIGTERM", "SIGINT"]) process.once(s, () => server.close(() => process.exit(0)));
+if (isMain(import.meta.url)) {
+  serveFromCommandLine({
+    defaultPort: 8000, defaultName: "tiny-lm",
+    create: (model, opts) => createTinyLmServer(model, { ...opts, maxNumSeqs: Number(arg("max-num-seqs", 4)), tokenDelayMs: Number(arg("token-delay-ms", 0)) }),
+    describe: ({ path, port, model }) => `tiny-lm: serving ${path} on http://127.0.0.1:${port}/v1 (order ${model.order})`,
+  });
 }
