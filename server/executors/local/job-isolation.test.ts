@@ -11,10 +11,11 @@ import { createLocalExecutor } from "./local-executor";
  */
 const o = { signal: new AbortController().signal };
 
-async function waitFor<T>(fn: () => T | false | undefined, timeoutMs = 15_000): Promise<T> {
+/** Polls `fn` (sync or async) until it gives something truthy. */
+async function waitFor<T>(fn: () => T | false | undefined | Promise<T | false | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 50));
@@ -29,8 +30,9 @@ describe.runIf(process.getuid?.() === 0)("local jobs as root", () => {
     const id = `iso-${sandbox}-${Date.now()}`;
     const marker = `anvil-leftover-${id}`;
     await executor.submit({ command: `setsid sleep 600 < /dev/null > /dev/null 2>&1 & echo x > /tmp/${marker}; id -u; echo done` }, id, o);
-    const status = await waitFor(async () => { const s = await executor.status(id, o); return s.state === "SUCCEEDED" || s.state === "FAILED" ? s : false; }) as unknown as Promise<{ state: string }>;
-    expect((await status).state).toBe("SUCCEEDED");
+    // Awaited: an async check is a promise, which a plain truthiness test would take as done at once.
+    const status = await waitFor(async () => { const s = await executor.status(id, o); return s.state === "SUCCEEDED" || s.state === "FAILED" ? s : false; });
+    expect(status.state).toBe("SUCCEEDED");
     const spec = JSON.parse(fs.readFileSync(path.join(base, "runs", id, "spec.json"), "utf8")) as { uid: number; workspace: string };
     expect(spec.uid).toBeGreaterThan(0);
     expect((await executor.logs(id, "", o)).text).toContain(`${spec.uid}\ndone`);
