@@ -21,7 +21,8 @@ const SAMPLED_PER_MINUTE = 20;
 /** Latency and TTFT histogram bounds (ms); the last bucket is everything above. */
 export const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000];
 
-interface Runtime { outstanding: number; outcomes: Array<[number, boolean]>; coolUntil: number }
+/** Outcomes are counted per second (at most 60 entries): a busy replica's minute is thousands of calls. */
+interface Runtime { outstanding: number; outcomes: Array<{ second: number; ok: number; failed: number }>; coolUntil: number }
 interface GatewayState { runtime: Map<string, Runtime>; cache: Map<string, { at: number; service: ServiceRow; replicas: ReplicaRow[] }>; affinity: Map<string, string>; pending: Map<string, Pending>; timer?: NodeJS.Timeout }
 const g = globalThis as unknown as { __anvilGateway?: GatewayState };
 const state: GatewayState = (g.__anvilGateway ??= { runtime: new Map(), cache: new Map(), affinity: new Map(), pending: new Map() });
@@ -42,10 +43,15 @@ export function ended(replicaId: string, ok: boolean, counted = true) {
   r.outstanding = Math.max(0, r.outstanding - 1);
   if (!counted) return;
   const now = Date.now();
-  r.outcomes = r.outcomes.filter(([t]) => now - t < WINDOW_MS);
-  r.outcomes.push([now, ok]);
-  const failed = r.outcomes.filter(([, good]) => !good).length;
-  if (r.outcomes.length >= 4 && failed * 2 > r.outcomes.length) {
+  const second = Math.floor(now / 1000);
+  while (r.outcomes.length > 0 && (second - r.outcomes[0].second) * 1000 >= WINDOW_MS) r.outcomes.shift();
+  let last = r.outcomes.at(-1);
+  if (last?.second !== second) r.outcomes.push((last = { second, ok: 0, failed: 0 }));
+  if (ok) last.ok++;
+  else last.failed++;
+  let calls = 0, failed = 0;
+  for (const o of r.outcomes) { calls += o.ok + o.failed; failed += o.failed; }
+  if (calls >= 4 && failed * 2 > calls) {
     r.coolUntil = now + COOLDOWN_MS;
     r.outcomes = [];
     log.warn("gateway: replica cooled down (over half of its calls failed in a minute)", { replicaId });

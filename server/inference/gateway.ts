@@ -3,6 +3,7 @@ import type { Db } from "@/server/db/client";
 import { readCapped } from "@/server/api/input-guard";
 import { began, affinityOf, coolingDown, ended, loadService, record, remember, runtimeOf, type Sample } from "./gateway-state";
 import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
+import { callUpstream, UpstreamTimeout, type UpstreamAnswer } from "./upstream";
 
 /**
  * The OpenAI-compatible gateway: `/api/v1/services/{name}/v1/chat/completions`, `/v1/completions`,
@@ -72,19 +73,16 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
     tried.add(pick.id);
     const replica = replicas.find((r) => r.id === pick.id)!;
     began(pick.id);
-    const headersDeadline = new AbortController();
-    const timer = setTimeout(() => headersDeadline.abort(), HEADERS_TIMEOUT_MS);
-    let upstream: Response;
+    let upstream: UpstreamAnswer;
     try {
-      upstream = await fetch(`${replica.url}${upstreamPath}`, {
-        method: req.method, body, redirect: "manual", signal: AbortSignal.any([req.signal, headersDeadline.signal]),
+      upstream = await callUpstream(`${replica.url}${upstreamPath}`, {
+        method: req.method, body, signal: req.signal, headersTimeoutMs: HEADERS_TIMEOUT_MS,
         headers: { "content-type": "application/json", accept: req.headers.get("accept") ?? "*/*", ...(key ? { authorization: `Bearer ${key}` } : {}), ...(req.headers.get("x-request-id") ? { "x-request-id": req.headers.get("x-request-id")! } : {}) },
       });
     } catch (err) {
-      clearTimeout(timer);
       ended(pick.id, false, !req.signal.aborted);
       if (req.signal.aborted) return new Response(null, { status: 499 });
-      if (headersDeadline.signal.aborted) {
+      if (err instanceof UpstreamTimeout) {
         // It may still be generating: another try would only double the work.
         lastError = `a replica did not answer within ${HEADERS_TIMEOUT_MS / 1000} s`;
         break;
@@ -92,11 +90,10 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       lastError = `a replica could not be reached (${(err as Error).message})`;
       continue;
     }
-    clearTimeout(timer);
     // A 5xx before any byte reached the client: another replica may do better.
     if (upstream.status >= 500 && attempt < MAX_ATTEMPTS && pickReplica(loads(), { exclude: tried })) {
       lastError = `a replica answered ${upstream.status}`;
-      await upstream.body?.cancel().catch(() => {});
+      upstream.cancel();
       ended(pick.id, false);
       continue;
     }
@@ -108,8 +105,8 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
 }
 
 /** Passes the upstream's answer through byte for byte, noting the first byte, usage and errors on the way. */
-function relay(db: Db, orgId: string, serviceId: string, upstream: Response, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample, clientGone: AbortSignal): Response {
-  const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+function relay(db: Db, orgId: string, serviceId: string, upstream: UpstreamAnswer, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample, clientGone: AbortSignal): Response {
+  const sse = upstream.contentType.includes("text/event-stream");
   const decoder = new TextDecoder();
   let first: number | null = null;
   let pending = "";
@@ -132,7 +129,8 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: Response, rep
       const event = pending.slice(0, cut);
       pending = pending.slice(cut + 2);
       for (const line of event.split("\n")) {
-        if (!line.startsWith("data:") || line.includes("[DONE]")) continue;
+        // Only the usage chunk and errors are read: parsing every token's chunk cost more than relaying it.
+        if (!line.startsWith("data:") || !(line.includes('"usage":{') || line.includes('"usage": {') || line.includes('"error"'))) continue;
         try { look(JSON.parse(line.slice(5).trim())); } catch { /* not JSON: passed through all the same */ }
       }
     }
@@ -149,15 +147,13 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: Response, rep
       error: outcome === "aborted" ? "client went away" : outcome === "broken" ? "the replica's stream broke" : error,
     }));
   };
-  const reader = upstream.body?.getReader();
   const out = new ReadableStream<Uint8Array>({
     async pull(ctl) {
-      if (!reader) { finish("complete"); return ctl.close(); }
       let chunk;
       try {
-        chunk = await reader.read();
+        chunk = await upstream.chunks.next();
       } catch {
-        // The client hanging up aborts the upstream fetch too: that is not the replica's failure.
+        // The client hanging up aborts the upstream call too: that is not the replica's failure.
         if (clientGone.aborted) { finish("aborted"); return ctl.error(new Error("the client went away")); }
         finish("broken");
         // Mid-stream, as vLLM reports its own: an error event, then [DONE].
@@ -172,13 +168,13 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: Response, rep
       scan(decoder.decode(chunk.value, { stream: true }));
       ctl.enqueue(chunk.value);
     },
-    async cancel(reason) {
+    cancel() {
       // The client went away: stop the upstream too, so the replica stops generating.
       finish("aborted");
-      await reader?.cancel(reason).catch(() => {});
+      upstream.cancel();
     },
   });
-  const headers = new Headers({ "content-type": upstream.headers.get("content-type") ?? "application/json", "x-anvil-replica": replicaId });
+  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId });
   if (sse) headers.set("cache-control", "no-cache");
   return new Response(out, { status: upstream.status, headers });
 }
