@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { clusters } from "@/server/db/schema";
 import { unseal } from "@/server/auth/secret-box";
+import type { KubeConnection } from "@/server/executors/kuberay/kube-client";
 import { createKubeRayExecutor, type KubeRayExecutor } from "@/server/executors/kuberay/kuberay-executor";
 import { createRayExecutor, type RayExecutor } from "@/server/executors/ray/ray-executor";
 import { inClusterConnection } from "./kubeconfig";
@@ -33,11 +34,17 @@ export function executorForCluster(cluster: Cluster, installId: string): Cluster
   if (cluster.kind === "ray") {
     executor = Object.assign(createRayExecutor({ address: cluster.address, token: creds.token, proxyAuthHeader: creds.proxyAuthHeader, installId }), { kind: "ray" as const });
   } else {
-    const conn = cluster.address === "in-cluster" ? inClusterConnection() : { server: cluster.address, ...creds };
-    executor = Object.assign(createKubeRayExecutor({ ...conn, namespace: cluster.namespace ?? "default", installId, rayImage: cluster.rayImage ?? "rayproject/ray:2.52.0" }), { kind: "kuberay" as const });
+    executor = Object.assign(createKubeRayExecutor({ ...kubeConnection(cluster), installId, rayImage: cluster.rayImage ?? "rayproject/ray:2.52.0" }), { kind: "kuberay" as const });
   }
   cache.set(key, { stamp, executor });
   return executor;
+}
+
+/** How to reach a Kubernetes cluster's API server, in the namespace Anvil uses there. */
+export function kubeConnection(cluster: Cluster): KubeConnection {
+  const creds: ClusterCredentials = cluster.credentials ? JSON.parse(unseal(cluster.credentials)) : {};
+  const conn = cluster.address === "in-cluster" ? inClusterConnection() : { server: cluster.address, ...creds };
+  return { ...conn, namespace: cluster.namespace ?? "default" };
 }
 
 /** The cluster a run goes to, in its own organization; null when it was deleted since. */

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { inferenceServices, serviceReplicas, serviceRequests, serviceStats } from "@/server/db/schema";
+import { inferenceServices, serviceReplicas, serviceRequests, serviceStats, serviceVariants } from "@/server/db/schema";
 import { log } from "@/server/log";
 
 /**
@@ -12,6 +12,7 @@ import { log } from "@/server/log";
 
 type ServiceRow = typeof inferenceServices.$inferSelect;
 type ReplicaRow = typeof serviceReplicas.$inferSelect;
+type VariantRow = typeof serviceVariants.$inferSelect;
 
 const COOLDOWN_MS = 30_000;
 const WINDOW_MS = 60_000;
@@ -23,7 +24,7 @@ export const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_00
 
 /** Outcomes are counted per second (at most 60 entries): a busy replica's minute is thousands of calls. */
 interface Runtime { outstanding: number; outcomes: Array<{ second: number; ok: number; failed: number }>; coolUntil: number }
-interface GatewayState { runtime: Map<string, Runtime>; cache: Map<string, { at: number; service: ServiceRow; replicas: ReplicaRow[] }>; affinity: Map<string, string>; pending: Map<string, Pending>; timer?: NodeJS.Timeout }
+interface GatewayState { runtime: Map<string, Runtime>; cache: Map<string, { at: number; service: ServiceRow; variants: VariantRow[]; replicas: ReplicaRow[] }>; affinity: Map<string, string>; pending: Map<string, Pending>; timer?: NodeJS.Timeout }
 const g = globalThis as unknown as { __anvilGateway?: GatewayState };
 const state: GatewayState = (g.__anvilGateway ??= { runtime: new Map(), cache: new Map(), affinity: new Map(), pending: new Map() });
 
@@ -72,15 +73,18 @@ export function remember(serviceId: string, prefix: string | null, replicaId: st
   if (state.affinity.size > AFFINITY_ENTRIES) state.affinity.delete(state.affinity.keys().next().value!);
 }
 
-/** The service by name with its replicas, from a cache at most a second old. */
+/** The service by name with its variants and replicas, from a cache at most a second old. */
 export async function loadService(db: DbOrTx, orgId: string, name: string) {
   const key = `${orgId}\u0000${name}`;
   const hit = state.cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit;
   const [service] = await db.select().from(inferenceServices).where(and(eq(inferenceServices.orgId, orgId), eq(inferenceServices.name, name)));
   if (!service) return null;
-  const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id));
-  const entry = { at: Date.now(), service, replicas };
+  const [variants, replicas] = await Promise.all([
+    db.select().from(serviceVariants).where(eq(serviceVariants.serviceId, service.id)).orderBy(serviceVariants.createdAt),
+    db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id)),
+  ]);
+  const entry = { at: Date.now(), service, variants, replicas };
   state.cache.set(key, entry);
   return entry;
 }
@@ -94,16 +98,16 @@ export interface Sample {
   promptTokens: number | null; completionTokens: number | null; error: string | null; attempts: number;
 }
 
-interface Pending { orgId: string; serviceId: string; minute: number; requests: number; errors: number; promptTokens: number; completionTokens: number; latency: number[]; ttft: number[]; samples: Sample[] }
+interface Pending { orgId: string; serviceId: string; variant: string; minute: number; requests: number; errors: number; promptTokens: number; completionTokens: number; latency: number[]; ttft: number[]; samples: Sample[] }
 
 const bucketOf = (ms: number) => { const i = BUCKETS_MS.findIndex((b) => ms <= b); return i < 0 ? BUCKETS_MS.length : i; };
 
-/** Counts a request in its service's current minute; the first 20 of a minute are kept whole. */
-export function record(db: Db, orgId: string, serviceId: string, s: Sample) {
+/** Counts a request in its variant's current minute; the first 20 of a minute are kept whole. */
+export function record(db: Db, orgId: string, serviceId: string, variant: string, s: Sample) {
   const minute = Math.floor(Date.now() / 60_000) * 60_000;
-  const key = `${serviceId}\u0000${minute}`;
+  const key = `${serviceId}\u0000${variant}\u0000${minute}`;
   let p = state.pending.get(key);
-  if (!p) state.pending.set(key, (p = { orgId, serviceId, minute, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, latency: new Array(BUCKETS_MS.length + 1).fill(0), ttft: new Array(BUCKETS_MS.length + 1).fill(0), samples: [] }));
+  if (!p) state.pending.set(key, (p = { orgId, serviceId, variant, minute, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, latency: new Array(BUCKETS_MS.length + 1).fill(0), ttft: new Array(BUCKETS_MS.length + 1).fill(0), samples: [] }));
   p.requests++;
   if (s.error || s.status >= 500) p.errors++;
   p.promptTokens += s.promptTokens ?? 0;
@@ -123,17 +127,18 @@ export async function flushGatewayStats(db: Db) {
     await db.transaction(async (tx) => {
       const minute = new Date(p.minute);
       const zeros = new Array(BUCKETS_MS.length + 1).fill(0);
-      await tx.insert(serviceStats).values({ serviceId: p.serviceId, minute, orgId: p.orgId, latency: zeros, ttft: zeros }).onConflictDoNothing();
-      const [row] = await tx.select().from(serviceStats).where(and(eq(serviceStats.serviceId, p.serviceId), eq(serviceStats.minute, minute))).for("update");
+      await tx.insert(serviceStats).values({ serviceId: p.serviceId, variant: p.variant, minute, orgId: p.orgId, latency: zeros, ttft: zeros }).onConflictDoNothing();
+      const here = and(eq(serviceStats.serviceId, p.serviceId), eq(serviceStats.variant, p.variant), eq(serviceStats.minute, minute));
+      const [row] = await tx.select().from(serviceStats).where(here).for("update");
       const add = (a: number[], b: number[]) => b.map((v, i) => v + (a[i] ?? 0));
       await tx.update(serviceStats).set({
         requests: sql`${serviceStats.requests} + ${p.requests}`, errors: sql`${serviceStats.errors} + ${p.errors}`,
         promptTokens: sql`${serviceStats.promptTokens} + ${p.promptTokens}`, completionTokens: sql`${serviceStats.completionTokens} + ${p.completionTokens}`,
         latency: add(row.latency, p.latency), ttft: add(row.ttft, p.ttft),
-      }).where(and(eq(serviceStats.serviceId, p.serviceId), eq(serviceStats.minute, minute)));
+      }).where(here);
       if (p.samples.length > 0) {
         await tx.insert(serviceRequests).values(p.samples.map((s) => ({
-          orgId: p.orgId, serviceId: p.serviceId, path: s.path, status: s.status, replica: s.replica, stream: s.stream ? "yes" as const : "no" as const,
+          orgId: p.orgId, serviceId: p.serviceId, variant: p.variant, path: s.path, status: s.status, replica: s.replica, stream: s.stream ? "yes" as const : "no" as const,
           latencyMs: s.latencyMs, ttftMs: s.ttftMs, promptTokens: s.promptTokens, completionTokens: s.completionTokens, error: s.error?.slice(0, 500) ?? null, attempts: s.attempts,
         })));
       }

@@ -2,7 +2,7 @@ import { unseal } from "@/server/auth/secret-box";
 import type { Db } from "@/server/db/client";
 import { readCapped } from "@/server/api/input-guard";
 import { began, affinityOf, coolingDown, ended, loadService, record, remember, runtimeOf, type Sample } from "./gateway-state";
-import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
+import { pickReplica, pickVariant, prefixKey, type ReplicaLoad } from "./policy";
 import { callUpstream, UpstreamTimeout, type UpstreamAnswer } from "./upstream";
 
 /**
@@ -19,18 +19,21 @@ const MAX_BODY = 16 * 1024 * 1024;
 
 const oai = (status: number, message: string, type: string) => Response.json({ error: { message, type, param: null, code: status } }, { status });
 
-/** The upstream path for a gateway path, or null when the service does not offer it. */
-function route(protocol: "openai" | "oip", method: string, path: string[], names: string[], served: string): string | null {
+/**
+ * The upstream path for a gateway path, given the model name the chosen variant serves; null
+ * when the service does not offer the path. `names`: what an OIP caller may call the model.
+ */
+function route(protocol: "openai" | "oip", method: string, path: string[], names: string[]): ((served: string) => string) | null {
   const p = path.join("/");
   if (protocol === "openai") {
-    if (method === "GET" && p === "v1/models") return "/v1/models";
-    if (method === "POST" && (p === "v1/chat/completions" || p === "v1/completions")) return `/${p}`;
+    if (method === "GET" && p === "v1/models") return () => "/v1/models";
+    if (method === "POST" && (p === "v1/chat/completions" || p === "v1/completions")) return () => `/${p}`;
     return null;
   }
-  if (method === "GET" && p === "v2/health/ready") return "/v2/health/ready";
+  if (method === "GET" && p === "v2/health/ready") return () => "/v2/health/ready";
   const m = /^v2\/models\/([^/]+)(\/infer|\/ready)?$/.exec(p);
   if (!m || !names.includes(m[1])) return null;
-  if ((method === "GET" && m[2] !== "/infer") || (method === "POST" && m[2] === "/infer")) return `/v2/models/${encodeURIComponent(served)}${m[2] ?? ""}`;
+  if ((method === "GET" && m[2] !== "/infer") || (method === "POST" && m[2] === "/infer")) return (served) => `/v2/models/${encodeURIComponent(served)}${m[2] ?? ""}`;
   return null;
 }
 
@@ -38,11 +41,13 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
   const arrived = performance.now();
   const loaded = await loadService(db, orgId, name);
   if (!loaded || loaded.service.status === "STOPPED") return oai(404, `The service \`${name}\` does not exist.`, "NotFoundError");
-  const { service, replicas } = loaded;
-  const upstreamPath = route(service.protocol, req.method, path, [service.name, service.servedModel], service.servedModel);
+  const { service, variants, replicas } = loaded;
+  const upstreamPath = route(service.protocol, req.method, path, [service.name, ...variants.map((v) => v.servedModel)]);
   if (!upstreamPath) return oai(404, `No ${req.method} /${path.join("/")} on ${service.protocol === "openai" ? "an OpenAI-compatible" : "an Open Inference Protocol"} service`, "NotFoundError");
 
-  let body: string | undefined;
+  // A caller may pin a variant: by the header, or (OpenAI) by naming the model one variant serves.
+  let pinned = req.headers.get("x-anvil-variant");
+  if (pinned !== null && !variants.some((v) => v.name === pinned)) return oai(404, `The service has no variant \`${pinned}\`.`, "NotFoundError");
   let parsed: Record<string, unknown> | null = null;
   if (req.method === "POST") {
     const raw = new TextDecoder().decode(await readCapped(req, MAX_BODY));
@@ -53,29 +58,44 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
     } catch {
       return oai(400, "The body must be a JSON object", "BadRequestError");
     }
-    if (service.protocol === "openai") {
-      if (parsed.model !== undefined && parsed.model !== service.servedModel && parsed.model !== service.name) return oai(404, `The model \`${String(parsed.model)}\` does not exist.`, "NotFoundError");
-      parsed.model = service.servedModel;
+    if (service.protocol === "openai" && parsed.model !== undefined && parsed.model !== service.name) {
+      const serving = variants.filter((v) => v.servedModel === parsed!.model);
+      if (serving.length === 0) return oai(404, `The model \`${String(parsed.model)}\` does not exist.`, "NotFoundError");
+      if (serving.length === 1 && variants.some((v) => v.servedModel !== parsed!.model)) pinned ??= serving[0].name;
     }
-    body = JSON.stringify(parsed);
   }
   const stream = parsed?.stream === true;
   const prefix = service.protocol === "openai" ? prefixKey(parsed) : null;
-  const key = service.upstreamKey ? unseal(service.upstreamKey) : undefined;
-  const loads = (): ReplicaLoad[] => replicas.map((r) => ({ id: r.id, healthy: r.state === "ready", coolingDown: coolingDown(r.id), outstanding: runtimeOf(r.id).outstanding, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage }));
+  const loads = (variantId: string): ReplicaLoad[] => replicas.filter((r) => r.variantId === variantId)
+    .map((r) => ({ id: r.id, healthy: r.state === "ready", coolingDown: coolingDown(r.id), outstanding: runtimeOf(r.id).outstanding, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage }));
   const sample = (s: Partial<Sample> & Pick<Sample, "status">): Sample => ({ path: `/${path.join("/")}`, replica: null, stream, latencyMs: performance.now() - arrived, ttftMs: null, promptTokens: null, completionTokens: null, error: null, attempts: 1, ...s });
 
   const tried = new Set<string>();
+  const exhausted = new Set<string>();
+  const candidates = pinned ? variants.filter((v) => v.name === pinned) : variants;
+  const nextVariant = () => {
+    const choice = pickVariant(candidates.map((v) => ({ name: v.name, weight: v.weight, available: pickReplica(loads(v.id), { exclude: tried }) !== null })), Math.random(), exhausted);
+    return choice ? variants.find((v) => v.name === choice)! : null;
+  };
+  let variant = nextVariant();
   let lastError = "no replica is ready";
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const pick = pickReplica(loads(), { exclude: tried, affinity: affinityOf(service.id, prefix) });
-    if (!pick) break;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && variant; attempt++) {
+    const pick = pickReplica(loads(variant.id), { exclude: tried, affinity: affinityOf(service.id, prefix) });
+    if (!pick) {
+      // Retries stay in the variant (an A/B assignment holds) while it has replicas left.
+      exhausted.add(variant.name);
+      variant = nextVariant();
+      attempt--;
+      continue;
+    }
     tried.add(pick.id);
     const replica = replicas.find((r) => r.id === pick.id)!;
+    const key = variant.upstreamKey ? unseal(variant.upstreamKey) : undefined;
+    const body = parsed ? JSON.stringify(service.protocol === "openai" ? { ...parsed, model: variant.servedModel } : parsed) : undefined;
     began(pick.id);
     let upstream: UpstreamAnswer;
     try {
-      upstream = await callUpstream(`${replica.url}${upstreamPath}`, {
+      upstream = await callUpstream(`${replica.url}${upstreamPath(variant.servedModel)}`, {
         method: req.method, body, signal: req.signal, headersTimeoutMs: HEADERS_TIMEOUT_MS,
         headers: { "content-type": "application/json", accept: req.headers.get("accept") ?? "*/*", ...(key ? { authorization: `Bearer ${key}` } : {}), ...(req.headers.get("x-request-id") ? { "x-request-id": req.headers.get("x-request-id")! } : {}) },
       });
@@ -91,21 +111,21 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       continue;
     }
     // A 5xx before any byte reached the client: another replica may do better.
-    if (upstream.status >= 500 && attempt < MAX_ATTEMPTS && pickReplica(loads(), { exclude: tried })) {
+    if (upstream.status >= 500 && attempt < MAX_ATTEMPTS && candidates.some((v) => pickReplica(loads(v.id), { exclude: tried }))) {
       lastError = `a replica answered ${upstream.status}`;
       upstream.cancel();
       ended(pick.id, false);
       continue;
     }
     remember(service.id, prefix, pick.id);
-    return relay(db, orgId, service.id, upstream, pick.id, attempt, arrived, sample, req.signal);
+    return relay(db, orgId, { serviceId: service.id, variant: variant.name, replicaId: pick.id }, upstream, attempt, arrived, sample, req.signal);
   }
-  record(db, orgId, service.id, sample({ status: 503, error: lastError, attempts: tried.size }));
+  record(db, orgId, service.id, pinned ?? variant?.name ?? variants[0]?.name ?? "primary", sample({ status: 503, error: lastError, attempts: tried.size }));
   return oai(503, `No replica of \`${name}\` could answer: ${lastError}`, "ServiceUnavailableError");
 }
 
 /** Passes the upstream's answer through byte for byte, noting the first byte, usage and errors on the way. */
-function relay(db: Db, orgId: string, serviceId: string, upstream: UpstreamAnswer, replicaId: string, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample, clientGone: AbortSignal): Response {
+function relay(db: Db, orgId: string, { serviceId, variant, replicaId }: { serviceId: string; variant: string; replicaId: string }, upstream: UpstreamAnswer, attempts: number, arrived: number, sample: (s: Partial<Sample> & Pick<Sample, "status">) => Sample, clientGone: AbortSignal): Response {
   const sse = upstream.contentType.includes("text/event-stream");
   const decoder = new TextDecoder();
   let first: number | null = null;
@@ -141,7 +161,7 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: UpstreamAnswe
     if (!sse && collected) { try { look(JSON.parse(collected)); } catch { /* not JSON */ } }
     const u = usage as { prompt_tokens?: number; completion_tokens?: number } | null;
     ended(replicaId, upstream.status < 500 && outcome !== "broken", outcome !== "aborted");
-    record(db, orgId, serviceId, sample({
+    record(db, orgId, serviceId, variant, sample({
       status: upstream.status, replica: replicaId, attempts, ttftMs: first === null ? null : first - arrived,
       promptTokens: u?.prompt_tokens ?? null, completionTokens: u?.completion_tokens ?? null,
       error: outcome === "aborted" ? "client went away" : outcome === "broken" ? "the replica's stream broke" : error,
@@ -174,7 +194,7 @@ function relay(db: Db, orgId: string, serviceId: string, upstream: UpstreamAnswe
       upstream.cancel();
     },
   });
-  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId });
+  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId, "x-anvil-variant": variant });
   if (sse) headers.set("cache-control", "no-cache");
   return new Response(out, { status: upstream.status, headers });
 }

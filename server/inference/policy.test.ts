@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickReplica, prefixKey, type ReplicaLoad } from "./policy";
+import { pickReplica, pickVariant, prefixKey, type ReplicaLoad } from "./policy";
 
 const r = (id: string, over: Partial<ReplicaLoad> = {}): ReplicaLoad => ({ id, healthy: true, coolingDown: false, outstanding: 0, ...over });
 
@@ -26,5 +26,28 @@ describe("replica picking", () => {
     const b = prefixKey({ messages: [{ role: "system", content: system }, { role: "user", content: "two" }] });
     expect(a).toBe(b);
     expect(prefixKey({ prompt: "hi" })).toBeNull();
+  });
+});
+
+describe("pickVariant", () => {
+  const ab = [{ name: "a", weight: 90, available: true }, { name: "b", weight: 10, available: true }];
+  it("splits by weight", () => {
+    expect(pickVariant(ab, 0)).toBe("a");
+    expect(pickVariant(ab, 0.899)).toBe("a");
+    expect(pickVariant(ab, 0.9)).toBe("b");
+    expect(pickVariant(ab, 0.999)).toBe("b");
+    let b = 0;
+    for (let i = 0; i < 10_000; i++) if (pickVariant(ab, i / 10_000) === "b") b++;
+    expect(b).toBe(1000);
+  });
+  it("skips a variant with nothing available, and what was tried", () => {
+    expect(pickVariant([{ ...ab[0], available: false }, ab[1]], 0)).toBe("b");
+    expect(pickVariant(ab, 0, new Set(["a"]))).toBe("b");
+    expect(pickVariant(ab, 0, new Set(["a", "b"]))).toBeNull();
+  });
+  it("falls back to a variant at weight 0 only when no weighted one can answer", () => {
+    const canary = [{ name: "stable", weight: 100, available: false }, { name: "canary", weight: 0, available: true }];
+    expect(pickVariant(canary, 0.5)).toBe("canary");
+    expect(pickVariant([{ name: "stable", weight: 100, available: true }, { name: "canary", weight: 0, available: true }], 0.999)).toBe("stable");
   });
 });

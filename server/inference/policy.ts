@@ -53,3 +53,25 @@ export function prefixKey(body: unknown, chars = 256): string | null {
   if (!text || text.length < 32) return null; // short prompts gain nothing from a cache
   return text.slice(0, chars);
 }
+
+export interface VariantChoice { name: string; weight: number; /** Has a replica that could take the request. */ available: boolean }
+
+/**
+ * Which variant takes a request: weighted at random among those with traffic (`u` uniform in
+ * [0, 1)), as LiteLLM's weighted shuffle does. A variant without an available replica is
+ * skipped and its share spread over the others; with no weighted variant left, any available one
+ * serves (a canary at 0 % still answers when the stable variant is down). `exclude`: variants
+ * already tried.
+ */
+export function pickVariant(variants: readonly VariantChoice[], u: number, exclude: ReadonlySet<string> = new Set()): string | null {
+  const open = variants.filter((v) => v.available && !exclude.has(v.name));
+  const weighted = open.filter((v) => v.weight > 0);
+  if (weighted.length === 0) return open[0]?.name ?? null;
+  const total = weighted.reduce((a, v) => a + v.weight, 0);
+  let at = u * total;
+  for (const v of weighted) {
+    if (at < v.weight) return v.name;
+    at -= v.weight;
+  }
+  return weighted.at(-1)!.name;
+}

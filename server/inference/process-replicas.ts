@@ -1,7 +1,7 @@
 import net from "node:net";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { inferenceServices, modelVersions, runs, serviceReplicas } from "@/server/db/schema";
+import { inferenceServices, modelVersions, runs, serviceReplicas, serviceVariants } from "@/server/db/schema";
 import { unseal } from "@/server/auth/secret-box";
 import { ConflictError, ValidationError } from "@/server/errors";
 import { isTerminal, runLifecycle } from "@/server/runner/run-lifecycle";
@@ -10,6 +10,7 @@ import { systemActor } from "@/server/tenancy/actor";
 import { openArtifact, uploadArtifact } from "@/server/tracking/artifacts";
 import { ensureExperiment, ensureProject } from "@/server/tracking/projects";
 import { cancelJob } from "@/server/training/jobs";
+import type { Replica, Service, Variant } from "./service-rows";
 
 /**
  * The `process` backend: Anvil runs the model's server itself, one run per replica on this
@@ -19,8 +20,6 @@ import { cancelJob } from "@/server/training/jobs";
  * adopts running ones after a restart, as it does every job.
  */
 
-type Service = typeof inferenceServices.$inferSelect;
-type Replica = typeof serviceReplicas.$inferSelect;
 
 export const SERVER_COMMAND = "node examples/serving/run-server.mjs";
 const MAX_RESTARTS = 10;
@@ -54,9 +53,9 @@ function freePort(): Promise<number> {
 }
 
 /** A new run for the replica: created waiting, its model staged, then let go. */
-async function startReplicaRun(db: Db, store: ObjectStore, service: Service, replica: Replica | null): Promise<void> {
+async function startReplicaRun(db: Db, store: ObjectStore, service: Service, variant: Variant, replica: Replica | null): Promise<void> {
   const actor = systemActor(`service:${service.name}`);
-  const [v] = await db.select().from(modelVersions).where(eq(modelVersions.id, service.modelVersionId!));
+  const [v] = await db.select().from(modelVersions).where(eq(modelVersions.id, variant.modelVersionId!));
   if (!v?.runId || !v.artifactPath) throw new ConflictError("The service's model version is gone");
   const port = await freePort();
   const run = await db.transaction(async (tx) => {
@@ -66,18 +65,20 @@ async function startReplicaRun(db: Db, store: ObjectStore, service: Service, rep
     if (!live) throw new ConflictError("The service was deleted");
     const project = await ensureProject(tx, service.orgId, "Default");
     const experiment = await ensureExperiment(tx, service.orgId, project.id, `Serving: ${service.name}`.slice(0, 100));
+    const [stillThere] = await tx.select({ id: serviceVariants.id }).from(serviceVariants).where(eq(serviceVariants.id, variant.id));
+    if (!stillThere) throw new ConflictError("The variant was removed");
     const created = await runLifecycle.create(tx, {
       values: {
-        orgId: service.orgId, projectId: project.id, experimentId: experiment.id, type: "inference", name: `${service.name} replica on :${port}`,
+        orgId: service.orgId, projectId: project.id, experimentId: experiment.id, type: "inference", name: `${service.name}/${variant.name} replica on :${port}`,
         executor: "local", resources: { gpuCount: 0, cpu: 1, memoryGb: 1 }, maxRetries: 0, retryOnFailure: false, createdBy: service.createdBy,
-        executorSpec: { command: SERVER_COMMAND, env: { PORT: String(port), SERVED_MODEL_NAME: service.servedModel, ...(service.upstreamKey ? { SERVE_API_KEY: unseal(service.upstreamKey) } : {}) } },
+        executorSpec: { command: SERVER_COMMAND, env: { PORT: String(port), SERVED_MODEL_NAME: variant.servedModel, ...(variant.upstreamKey ? { SERVE_API_KEY: unseal(variant.upstreamKey) } : {}) } },
         nextCheckAt: sql`now() + interval '3 minutes'`,
       },
       actor, reason: "submitted", audit: { action: "run.submit", details: { service: service.name } },
     });
     const url = `http://127.0.0.1:${port}`;
     if (replica) await tx.update(serviceReplicas).set({ runId: created.id, url, state: "starting", lastError: null, restarts: replica.runId ? replica.restarts + 1 : replica.restarts }).where(eq(serviceReplicas.id, replica.id));
-    else await tx.insert(serviceReplicas).values({ orgId: service.orgId, serviceId: service.id, url, runId: created.id });
+    else await tx.insert(serviceReplicas).values({ orgId: service.orgId, serviceId: service.id, variantId: variant.id, url, runId: created.id });
     return created;
   });
   const source = await openArtifact(db, store, service.orgId, v.runId, v.artifactPath);
@@ -86,19 +87,23 @@ async function startReplicaRun(db: Db, store: ObjectStore, service: Service, rep
 }
 
 /**
- * As many replicas as asked, each with a live run: a run that ended (crashed, stopped, lost)
- * is replaced; extra replicas (scaled down) are stopped and removed.
+ * As many replicas per variant as asked, each with a live run: a run that ended (crashed,
+ * stopped, lost) is replaced; extra replicas (scaled down) are stopped and removed.
  */
-export async function ensureProcessReplicas(db: Db, store: ObjectStore, service: Service): Promise<void> {
-  const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id)).orderBy(serviceReplicas.url);
+export async function ensureProcessReplicas(db: Db, store: ObjectStore, service: Service, variants: Variant[]): Promise<void> {
+  for (const variant of variants) await ensureVariantReplicas(db, store, service, variant);
+}
+
+async function ensureVariantReplicas(db: Db, store: ObjectStore, service: Service, variant: Variant): Promise<void> {
+  const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.variantId, variant.id)).orderBy(serviceReplicas.url);
   const runIds = replicas.map((r) => r.runId).filter((x): x is string => x !== null);
   const runRows = runIds.length ? await db.select({ id: runs.id, status: runs.status, finishedAt: runs.finishedAt }).from(runs).where(and(eq(runs.orgId, service.orgId), inArray(runs.id, runIds))) : [];
   const statusOf = (r: Replica) => runRows.find((x) => x.id === r.runId)?.status;
-  for (const extra of replicas.slice(service.replicas)) {
+  for (const extra of replicas.slice(variant.replicas)) {
     if (extra.runId && !isTerminal(statusOf(extra) ?? "SUCCEEDED")) await cancelJob(db, { id: service.orgId }, systemActor(`service:${service.name}`), extra.runId).catch(() => {});
     await db.delete(serviceReplicas).where(eq(serviceReplicas.id, extra.id));
   }
-  for (const r of replicas.slice(0, service.replicas)) {
+  for (const r of replicas.slice(0, variant.replicas)) {
     const status = statusOf(r);
     if (r.runId && status && !isTerminal(status)) continue;
     // A server that keeps dying is restarted ever more slowly (at once, then 10 s, 20 s, … 10 min), and given up on after 10 tries.
@@ -109,13 +114,13 @@ export async function ensureProcessReplicas(db: Db, store: ObjectStore, service:
     const ended = runRows.find((x) => x.id === r.runId)?.finishedAt;
     const wait = r.restarts === 0 ? 0 : Math.min(10_000 * 2 ** (r.restarts - 1), 600_000);
     if (r.runId && ended && Date.now() - ended.getTime() < wait) continue;
-    await startReplicaRun(db, store, service, r);
+    await startReplicaRun(db, store, service, variant, r);
   }
-  for (let i = replicas.length; i < service.replicas; i++) await startReplicaRun(db, store, service, null);
+  for (let i = replicas.length; i < variant.replicas; i++) await startReplicaRun(db, store, service, variant, null);
 }
 
-/** Stops every replica's run (the service was deleted). */
-export async function stopProcessReplicas(tx: DbOrTx, service: Pick<Service, "id" | "orgId" | "name">) {
-  const replicas = await tx.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, service.id));
+/** Stops the replicas' runs: of the whole service (deleted), or of one variant (removed). */
+export async function stopProcessReplicas(tx: DbOrTx, service: Pick<Service, "id" | "orgId" | "name">, variantId?: string) {
+  const replicas = await tx.select().from(serviceReplicas).where(variantId ? eq(serviceReplicas.variantId, variantId) : eq(serviceReplicas.serviceId, service.id));
   for (const r of replicas) if (r.runId) await cancelJob(tx as Db, { id: service.orgId }, systemActor(`service:${service.name}`), r.runId).catch(() => {});
 }

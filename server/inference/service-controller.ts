@@ -6,9 +6,10 @@ import type { Controller } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
 import { getObjectStore } from "@/server/storage";
 import { forgetService } from "./gateway-state";
+import { ensureKubernetesReplicas } from "./kube-replicas";
 import { ensureProcessReplicas } from "./process-replicas";
 import { serviceLifecycle, type ServiceStatus } from "./service-lifecycle";
-import { replicasOf } from "./services";
+import { replicasOf, variantsOf } from "./service-rows";
 
 /** Replicas are checked every 5 s; a service that never became ready in 5 minutes is UNAVAILABLE. */
 const CHECK_EVERY_MS = 5000;
@@ -21,15 +22,23 @@ const DEPLOY_GRACE_MS = 5 * 60_000;
 export const serviceController: Controller<typeof inferenceServices> = {
   lifecycle: serviceLifecycle,
   reconcile: async (db, opts, service, signal) => {
-    if (service.backend === "process") await ensureProcessReplicas(db, getObjectStore(), service);
+    const variants = await variantsOf(db, service.id);
+    let backendProblem: string | null = null;
+    if (service.backend === "process") await ensureProcessReplicas(db, getObjectStore(), service, variants);
+    if (service.backend === "kubernetes") {
+      // The API server being away does not stop the pods: they are still probed below.
+      await ensureKubernetesReplicas(db, service, opts.installId, signal).catch((err: Error) => { backendProblem = `Kubernetes: ${err.message}`; });
+    }
     const replicas = await replicasOf(db, service.id);
-    const key = service.upstreamKey ? unseal(service.upstreamKey) : undefined;
-    const results = await Promise.all(replicas.map((r) => probeEndpoint(r.url, { protocol: service.protocol, servedModel: service.servedModel, key, signal })));
+    const results = await Promise.all(replicas.map((r) => {
+      const v = variants.find((x) => x.id === r.variantId)!;
+      return probeEndpoint(r.url, { protocol: service.protocol, servedModel: v.servedModel, key: v.upstreamKey ? unseal(v.upstreamKey) : undefined, signal });
+    }));
     signal.throwIfAborted();
     for (const [i, r] of replicas.entries()) {
       const p = results[i];
-      // A process replica whose server is still starting is "starting", not unhealthy.
-      const starting = !p.ready && service.backend === "process" && r.state === "starting";
+      // A replica Anvil runs whose server is still starting is "starting", not unhealthy.
+      const starting = !p.ready && service.backend !== "vllm" && r.state === "starting";
       await db.update(serviceReplicas).set({ state: p.ready ? "ready" : starting ? "starting" : "unhealthy", lastError: starting ? null : p.error, checkedAt: sql`now()`, waiting: p.waiting, kvCacheUsage: p.kvCacheUsage })
         .where(eq(serviceReplicas.id, r.id));
     }
@@ -38,7 +47,7 @@ export const serviceController: Controller<typeof inferenceServices> = {
     const from = service.status as ServiceStatus;
     const deploying = from === "DEPLOYING" && Date.now() - service.createdAt.getTime() < DEPLOY_GRACE_MS;
     const to: ServiceStatus = ready === replicas.length && ready > 0 ? "READY" : ready > 0 ? "DEGRADED" : deploying ? "DEPLOYING" : "UNAVAILABLE";
-    const firstError = results.find((p) => !p.ready)?.error;
+    const firstError = backendProblem ?? results.find((p) => !p.ready)?.error;
     const message = to === "READY" ? `${ready} of ${replicas.length} replica${replicas.length === 1 ? "" : "s"} ready`
       : to === "DEGRADED" ? `${ready} of ${replicas.length} replicas ready; the others: ${firstError}`
       : `No replica ready: ${firstError ?? "none registered"}`;
@@ -50,6 +59,6 @@ export const serviceController: Controller<typeof inferenceServices> = {
       return;
     }
     // While deploying, look again every second: the first replica is ready sooner.
-    await serviceLifecycle.release(db, service, opts.owner, to === "DEPLOYING" ? 1000 : CHECK_EVERY_MS, { statusMessage: to === "DEPLOYING" && service.backend === "process" ? "Starting the replicas" : message });
+    await serviceLifecycle.release(db, service, opts.owner, to === "DEPLOYING" ? 1000 : CHECK_EVERY_MS, { statusMessage: to === "DEPLOYING" && service.backend !== "vllm" ? backendProblem ?? "Starting the replicas" : message });
   },
 };

@@ -3,29 +3,86 @@ import { modelNameSchema } from "@/server/registry/model-input";
 
 /** Service names are in the gateway's URL: lower-case letters, digits and dashes. */
 export const serviceNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Service names use lower-case letters, digits and - (at most 63), starting with a letter or digit");
+/** Variant names go into Kubernetes object names too: the same rule, shorter. */
+export const variantNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, "Variant names use lower-case letters, digits and - (at most 31), starting with a letter or digit");
 
 const endpoint = z.string().trim().max(500).url("Each endpoint is a base URL such as http://10.0.0.5:8000").regex(/^https?:\/\//, "http:// or https://")
   .transform((u) => u.replace(/\/+$/, "").replace(/\/v1$/, ""));
+const endpoints = z.array(endpoint).max(16).refine((e) => new Set(e).size === e.length, "Each endpoint once");
+const weight = z.number().int().min(0, "Weights are 0 or more").max(10_000);
+const replicas = z.number().int().min(0).max(8);
 
-export const createServiceSchema = z.object({
-  name: serviceNameSchema,
-  /** vllm: endpoints you run; process: Anvil runs the registered version's example server. */
-  backend: z.enum(["vllm", "process"]).default("vllm"),
-  protocol: z.enum(["openai", "oip"]).default("openai"),
-  /** The model name the endpoints serve (vLLM's --served-model-name); a process service serves its own name by default. */
-  servedModel: z.string().trim().min(1, "Name the model the endpoints serve").max(200).optional(),
-  endpoints: z.array(endpoint).max(16).refine((e) => new Set(e).size === e.length, "Each endpoint once").default([]),
-  replicas: z.number().int().min(1).max(8).default(1),
+/** The vLLM image a kubernetes variant runs unless told otherwise. */
+export const DEFAULT_VLLM_IMAGE = "vllm/vllm-openai:v0.10.2";
+
+/** One model behind a service: what serves it (by backend) and its share of the traffic. */
+export const variantSchema = z.object({
+  name: variantNameSchema.default("primary"),
+  weight: weight.default(100),
+  /** The model name the upstream serves (vLLM's --served-model-name); defaults to the service's name where Anvil runs it. */
+  servedModel: z.string().trim().min(1).max(200).optional(),
+  /** vllm: the replicas' base URLs. */
+  endpoints: endpoints.default([]),
+  /** process and kubernetes: how many replicas Anvil runs. */
+  replicas: replicas.default(1),
   upstreamKey: z.string().max(500).optional(),
-  /** The registered model version it serves, for the registry's "deployed" view. */
+  /** The registered version it serves (process: required, it is what runs). */
   model: z.object({ name: modelNameSchema, version: z.number().int().min(1) }).optional(),
-}).refine((s) => s.backend === "process" || s.endpoints.length > 0, { message: "Give at least one endpoint", path: ["endpoints"] })
-  .refine((s) => s.backend === "process" || s.servedModel, { message: "Name the model the endpoints serve", path: ["servedModel"] })
-  .refine((s) => s.backend === "vllm" || s.model, { message: "Choose the registered version Anvil should serve", path: ["model"] });
+  /** kubernetes: what vLLM loads (a Hugging Face id or a path), the image, GPUs per replica, extra arguments. */
+  source: z.string().trim().min(1).max(300).optional(),
+  image: z.string().trim().min(1).max(300).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "An image reference such as vllm/vllm-openai:v0.10.2").optional(),
+  gpus: z.number().int().min(0).max(16).default(1),
+  args: z.array(z.string().max(200)).max(32).default([]),
+});
+export type VariantInput = z.infer<typeof variantSchema>;
+
+export type Backend = "vllm" | "process" | "kubernetes";
+
+/** What each backend needs of a variant, as messages on the field at fault. */
+export function checkVariant(backend: Backend, v: VariantInput, ctx: z.RefinementCtx, at: (string | number)[]) {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", message, path: [...at, path] });
+  if (backend === "vllm") {
+    if (v.endpoints.length === 0) issue("endpoints", "Give at least one endpoint");
+    if (!v.servedModel) issue("servedModel", "Name the model the endpoints serve");
+  }
+  if (backend === "process" && !v.model) issue("model", "Choose the registered version Anvil should serve");
+  if (backend === "kubernetes" && !v.source) issue("source", "Say what vLLM should load: a Hugging Face model id or a path");
+  if (backend !== "vllm" && v.endpoints.length > 0) issue("endpoints", "Anvil runs this backend's replicas: give their number, not endpoints");
+}
+
+const serviceFields = z.object({
+  name: serviceNameSchema,
+  /** vllm: endpoints you run; process: Anvil runs the registered version's example server; kubernetes: a vLLM Deployment per variant. */
+  backend: z.enum(["vllm", "process", "kubernetes"]).default("vllm"),
+  protocol: z.enum(["openai", "oip"]).default("openai"),
+  /** kubernetes: the registered Kubernetes cluster, by name or id. */
+  cluster: z.string().trim().min(1).max(100).optional(),
+  /** Several variants (A/B, canary); without it the variant fields below make the one variant, "primary". */
+  variants: z.array(variantSchema).min(1).max(8).optional(),
+});
+
+export const createServiceSchema = serviceFields.extend(variantSchema.omit({ name: true, weight: true }).shape).superRefine((s, ctx) => {
+  if (s.backend === "kubernetes" && !s.cluster) ctx.addIssue({ code: "custom", message: "Choose the Kubernetes cluster", path: ["cluster"] });
+  if (s.variants) {
+    if (new Set(s.variants.map((v) => v.name)).size !== s.variants.length) ctx.addIssue({ code: "custom", message: "Each variant name once", path: ["variants"] });
+    if (s.variants.every((v) => v.weight === 0)) ctx.addIssue({ code: "custom", message: "At least one variant needs a weight above 0", path: ["variants"] });
+    s.variants.forEach((v, i) => checkVariant(s.backend, v, ctx, ["variants", i]));
+  } else checkVariant(s.backend, { ...s, name: "primary", weight: 100 }, ctx, []);
+}).transform(({ name, backend, protocol, cluster, variants, ...one }) => ({ name, backend, protocol, cluster, variants: variants ?? [{ ...one, name: "primary", weight: 100 }] }));
 export type CreateServiceInput = z.infer<typeof createServiceSchema>;
 
-export const updateServiceSchema = z.object({
-  replicas: z.number().int().min(1).max(8).optional(),
-  endpoints: z.array(endpoint).min(1).max(16).refine((e) => new Set(e).size === e.length, "Each endpoint once").optional(),
+/** A variant's changes. The replicas of a vllm variant are its endpoints. */
+export const updateVariantSchema = z.object({
+  weight: weight.optional(),
+  replicas: replicas.optional(),
+  endpoints: endpoints.refine((e) => e.length > 0, "Give at least one endpoint").optional(),
   upstreamKey: z.string().max(500).nullable().optional(),
+});
+
+/**
+ * A service's changes: the traffic split at once (`weights`, by variant name), or, for a
+ * service with one variant, that variant's fields directly.
+ */
+export const updateServiceSchema = updateVariantSchema.extend({
+  weights: z.record(variantNameSchema, weight).optional(),
 });

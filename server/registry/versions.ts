@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { artifacts, datasetVersions, inferenceServices, modelEvents, modelVersions, registeredModels, runParams, runs, taskExecutions } from "@/server/db/schema";
+import { artifacts, datasetVersions, inferenceServices, modelEvents, modelVersions, registeredModels, runParams, runs, serviceVariants, taskExecutions } from "@/server/db/schema";
 import { getVersionRow } from "@/server/datasets/datasets";
 import { ConflictError, ValidationError } from "@/server/errors";
 import type { Actor } from "@/server/tenancy/actor";
@@ -83,8 +83,8 @@ export async function deleteVersion(db: Db, orgId: string, actor: Actor, name: s
   await db.transaction(async (tx) => {
     const model = await getModelRow(tx, orgId, name, true);
     const target = await versionRow(tx, model, version);
-    const [serving] = await tx.select({ name: inferenceServices.name }).from(inferenceServices)
-      .where(and(eq(inferenceServices.orgId, orgId), eq(inferenceServices.modelVersionId, target.id), sql`${inferenceServices.status} <> 'STOPPED'`)).limit(1);
+    const [serving] = await tx.select({ name: inferenceServices.name }).from(serviceVariants).innerJoin(inferenceServices, eq(inferenceServices.id, serviceVariants.serviceId))
+      .where(and(eq(serviceVariants.orgId, orgId), eq(serviceVariants.modelVersionId, target.id), sql`${inferenceServices.status} <> 'STOPPED'`)).limit(1);
     if (serving) throw new ConflictError(`Version ${version} is served by "${serving.name}": delete that service first`);
     await tx.delete(modelVersions).where(eq(modelVersions.id, target.id)); // its aliases go with it
     await recordModelEvent(tx, model, actor, "delete-version", {}, version);

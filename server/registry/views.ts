@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { datasets, datasetVersions, inferenceServices, modelAliases, modelEvents, modelVersions, registeredModels, runs } from "@/server/db/schema";
+import { datasets, datasetVersions, inferenceServices, modelAliases, modelEvents, modelVersions, registeredModels, runs, serviceVariants } from "@/server/db/schema";
 import { getModelRow, listModelRows, type Model, type Version } from "./models";
 import { versionRows } from "./versions";
 
@@ -28,7 +28,7 @@ export async function listModels(db: DbOrTx, orgId: string, opts: { search?: str
 export const modelView = (m: Model) => ({ id: m.id, name: m.name, description: m.description, tags: m.tags, createdAt: m.createdAt, updatedAt: m.updatedAt });
 
 /** A version with what made it: its run and the dataset version it trained on. */
-export function versionView(v: Version, extra: { aliases: string[]; run: { id: string; name: string; status: string; experimentId: string } | null; data: { id: string; datasetId: string; dataset: string; version: number } | null; deployments: Array<{ id: string; name: string; status: string }> }) {
+export function versionView(v: Version, extra: { aliases: string[]; run: { id: string; name: string; status: string; experimentId: string } | null; data: { id: string; datasetId: string; dataset: string; version: number } | null; deployments: Array<{ id: string; name: string; status: string; variant: string }> }) {
   return {
     id: v.id, version: v.version, stage: v.stage, source: v.source, runId: v.runId, artifactPath: v.artifactPath, datasetVersionId: v.datasetVersionId,
     description: v.description, tags: v.tags, createdAt: v.createdAt, updatedAt: v.updatedAt, ...extra,
@@ -47,8 +47,9 @@ export async function getModel(db: DbOrTx, orgId: string, name: string) {
     dataIds.length ? db.select({ id: datasetVersions.id, datasetId: datasetVersions.datasetId, dataset: datasets.name, version: datasetVersions.version })
       .from(datasetVersions).innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId)).where(and(eq(datasetVersions.orgId, orgId), inArray(datasetVersions.id, dataIds))) : [],
     db.select().from(modelEvents).where(and(eq(modelEvents.orgId, orgId), eq(modelEvents.modelId, model.id))).orderBy(desc(modelEvents.at), desc(modelEvents.id)).limit(200),
-    versions.length ? db.select({ id: inferenceServices.id, name: inferenceServices.name, status: inferenceServices.status, versionId: inferenceServices.modelVersionId }).from(inferenceServices)
-      .where(and(eq(inferenceServices.orgId, orgId), inArray(inferenceServices.modelVersionId, versions.map((v) => v.id)), sql`${inferenceServices.status} <> 'STOPPED'`)) : [],
+    versions.length ? db.select({ id: inferenceServices.id, name: inferenceServices.name, status: inferenceServices.status, variant: serviceVariants.name, versionId: serviceVariants.modelVersionId })
+      .from(serviceVariants).innerJoin(inferenceServices, eq(inferenceServices.id, serviceVariants.serviceId))
+      .where(and(eq(serviceVariants.orgId, orgId), inArray(serviceVariants.modelVersionId, versions.map((v) => v.id)), sql`${inferenceServices.status} <> 'STOPPED'`)) : [],
   ]);
   return {
     ...modelView(model),
@@ -56,7 +57,7 @@ export async function getModel(db: DbOrTx, orgId: string, name: string) {
     versions: versions.map((v) => versionView(v, {
       aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
       run: runRows.find((r) => r.id === v.runId) ?? null, data: dataRows.find((d) => d.id === v.datasetVersionId) ?? null,
-      deployments: services.filter((x) => x.versionId === v.id).map(({ id, name, status }) => ({ id, name, status })),
+      deployments: services.filter((x) => x.versionId === v.id).map(({ id, name, status, variant }) => ({ id, name, status, variant })),
     })).reverse(),
     history: history.map((h) => ({ at: h.at, action: h.action, version: h.version, details: h.details, actor: h.actor })),
   };

@@ -23,6 +23,8 @@ export interface FakeVllmOptions {
   /** Close the connection after this many tokens of a stream. */
   cutAfter?: number;
   apiKey?: string;
+  /** The address to listen on (a fake pod listens on its own loopback address). */
+  host?: string;
 }
 
 export class FakeVllm {
@@ -40,8 +42,9 @@ export class FakeVllm {
 
   async listen(): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const host = this.opts.host ?? "127.0.0.1";
+    await new Promise<void>((r) => this.server!.listen(0, host, r));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -56,7 +56,8 @@ describe("the process backend", () => {
 
     const { id } = await caller.inference.create({ org: t.slug, service: { name: "poet", backend: "process", model: { name: "tiny-lm", version: 1 }, replicas: 1, endpoints: [], protocol: "openai" } as never });
     const ready = await driveUntil(id, (s) => s.status === "READY");
-    expect(ready.s).toMatchObject({ protocol: "openai", servedModel: "poet" });
+    expect(ready.s).toMatchObject({ protocol: "openai" });
+    expect((await caller.inference.get({ org: t.slug, serviceId: id })).variants).toMatchObject([{ name: "primary", servedModel: "poet", model: { name: "tiny-lm", version: 1 } }]);
     const openai = new OpenAI({ baseURL: `${app.url}/api/v1/services/poet/v1`, apiKey: await apiKeyFor(t, "user"), maxRetries: 0 });
     const chat = await openai.chat.completions.create({ model: "poet", messages: [{ role: "user", content: "Shall I" }], max_tokens: 12, seed: 1 });
     expect(chat.choices[0].message.content).toHaveLength(12);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { clusters } from "./clusters";
 import { lifecycleColumns } from "./lifecycle-columns";
 import { modelVersions } from "./registry";
 import { runs } from "./tracking";
@@ -16,17 +17,15 @@ export const inferenceServices = pgTable("inference_services", {
   seq: bigserial("seq", { mode: "number" }).notNull(),
   name: text("name").notNull(),
   ...lifecycleColumns(),
-  /** vllm: endpoints someone else runs (vLLM or any server speaking its API); process: Anvil runs the model's server. */
-  backend: text("backend").$type<"vllm" | "process">().notNull(),
-  /** How many replicas a `process` service runs. */
-  replicas: integer("replicas").notNull().default(1),
+  /**
+   * vllm: endpoints someone else runs (vLLM or any server speaking its API); process: Anvil runs
+   * the model's server on this machine; kubernetes: a vLLM Deployment and Service per variant.
+   */
+  backend: text("backend").$type<"vllm" | "process" | "kubernetes">().notNull(),
+  /** kubernetes: the registered Kubernetes cluster (its API server, namespace and credentials). */
+  clusterId: uuid("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
   /** openai: /v1/chat/completions, /v1/completions, /v1/models; oip: KServe v2 /v2/models/{name}/infer. */
   protocol: text("protocol").$type<"openai" | "oip">().notNull().default("openai"),
-  /** The model name the upstream serves (what `model` is rewritten to). */
-  servedModel: text("served_model").notNull(),
-  modelVersionId: uuid("model_version_id").references(() => modelVersions.id, { onDelete: "set null" }),
-  /** The bearer token the upstream takes (vLLM --api-key), sealed. */
-  upstreamKey: text("upstream_key"),
   statusMessage: text("status_message"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -36,11 +35,37 @@ export const inferenceServices = pgTable("inference_services", {
   index("inference_services_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
 ]);
 
+/** A kubernetes variant's Deployment: the vLLM image, the model it loads (`--model`), GPUs per replica, extra arguments. */
+export interface KubeVariantSpec { image: string; model: string; gpus: number; args: string[] }
+
+/**
+ * A variant: one model behind the service, with its share of the traffic (weight / sum of
+ * weights) and its own replicas. A service has at least one; A/B tests and canaries add more.
+ */
+export const serviceVariants = pgTable("service_variants", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+  serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  weight: integer("weight").notNull().default(100),
+  /** The model name the upstream serves (what `model` is rewritten to). */
+  servedModel: text("served_model").notNull(),
+  modelVersionId: uuid("model_version_id").references(() => modelVersions.id, { onDelete: "set null" }),
+  /** The bearer token the upstream takes (vLLM --api-key), sealed. */
+  upstreamKey: text("upstream_key"),
+  /** How many replicas Anvil runs (process and kubernetes backends). */
+  replicas: integer("replicas").notNull().default(1),
+  /** kubernetes: what the Deployment runs. */
+  spec: jsonb("spec").$type<KubeVariantSpec>(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex("service_variants_name_idx").on(t.serviceId, t.name), check("service_variants_weight", sql`weight >= 0`)]);
+
 /** A replica: where requests go, its health and the load it reported (vLLM's /metrics). */
 export const serviceReplicas = pgTable("service_replicas", {
   id: uuid("id").primaryKey().defaultRandom(),
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  variantId: uuid("variant_id").notNull().references(() => serviceVariants.id, { onDelete: "cascade" }),
   url: text("url").notNull(),
   /** A `process` replica: the run that serves it (a new run when one ends), and how many there were before. */
   runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
@@ -53,9 +78,13 @@ export const serviceReplicas = pgTable("service_replicas", {
   kvCacheUsage: doublePrecision("kv_cache_usage"),
 }, (t) => [uniqueIndex("service_replicas_url_idx").on(t.serviceId, t.url), check("service_replicas_state", sql`state in ('starting', 'ready', 'unhealthy')`)]);
 
-/** Per service and minute: what the gateway saw (latency and TTFT as histogram bucket counts). */
+/**
+ * Per service, variant and minute: what the gateway saw (latency and TTFT as histogram bucket
+ * counts). The variant by name, so its history outlives it.
+ */
 export const serviceStats = pgTable("service_stats", {
   serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
+  variant: text("variant").notNull(),
   minute: timestamp("minute", { withTimezone: true }).notNull(),
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   requests: integer("requests").notNull().default(0),
@@ -64,7 +93,7 @@ export const serviceStats = pgTable("service_stats", {
   completionTokens: integer("completion_tokens").notNull().default(0),
   latency: jsonb("latency").$type<number[]>().notNull(),
   ttft: jsonb("ttft").$type<number[]>().notNull(),
-}, (t) => [primaryKey({ columns: [t.serviceId, t.minute] })]);
+}, (t) => [primaryKey({ columns: [t.serviceId, t.variant, t.minute] })]);
 
 /** A sample of requests through the gateway (the first 20 of each minute per service). */
 export const serviceRequests = pgTable("service_requests", {
@@ -72,6 +101,7 @@ export const serviceRequests = pgTable("service_requests", {
   orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
   serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
   at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  variant: text("variant"),
   path: text("path").notNull(),
   status: integer("status").notNull(),
   replica: text("replica"),

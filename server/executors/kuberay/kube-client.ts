@@ -62,13 +62,13 @@ export function kubeRequest(conn: KubeConnection, method: string, path: string, 
 }
 
 /** A Kubernetes `Status` failure as one line that says what to fix. */
-export function kubeError(reply: KubeReply, what: string): RemoteCallError {
+export function kubeError(reply: KubeReply, what: string, resource = "rayjobs.ray.io"): RemoteCallError {
   const status = reply.body as { message?: string; reason?: string } | undefined;
   const detail = status?.message ?? snippet(reply.text);
   if (reply.status === 401) return new RemoteCallError("auth", `Kubernetes refused the cluster's credentials (401: ${detail})`, 401);
-  if (reply.status === 403) return new RemoteCallError("auth", `Kubernetes forbids ${what} (403: ${detail}); the service account needs rights on rayjobs.ray.io`, 403);
+  if (reply.status === 403) return new RemoteCallError("auth", `Kubernetes forbids ${what} (403: ${detail}); the service account needs rights on ${resource}`, 403);
   // A missing CRD is the API server's plain "404 page not found", not a Status object.
-  if (reply.status === 404 && reply.body === undefined) {
+  if (reply.status === 404 && reply.body === undefined && resource === "rayjobs.ray.io") {
     return new RemoteCallError("rejected", `the API server has no RayJob resource (is the KubeRay operator installed?): ${detail}`, 404);
   }
   if (reply.status >= 400 && reply.status < 500) return new RemoteCallError("rejected", `Kubernetes rejected ${what} (${reply.status}: ${detail})`, reply.status);

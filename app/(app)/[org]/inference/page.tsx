@@ -11,6 +11,8 @@ import { can } from "@/server/tenancy/permissions";
 
 export const metadata = { title: "Inference" };
 
+const share = (weight: number, all: Array<{ weight: number }>) => `${Math.round((100 * weight) / Math.max(1, all.reduce((a, v) => a + v.weight, 0)))} %`;
+
 export default async function InferencePage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const api = await serverApi();
@@ -21,7 +23,7 @@ export default async function InferencePage({ params }: { params: Promise<{ org:
       <PageHeader title="Inference" description="Services behind the OpenAI-compatible gateway: each spreads its requests over its replicas by load." actions={create} />
       <AutoRefresh active={services.some((s) => s.status === "DEPLOYING")} ms={3000} />
       {services.length === 0 ? (
-        <EmptyState icon={Server} title="No services yet" description="Train the tiny language model (Training → New job → Tiny language model), register its model/model.json from the job's page, then create a service: Anvil runs its server here. Or put vLLM endpoints you run behind the gateway. (Kubernetes deployments are not built yet.)" action={create} />
+        <EmptyState icon={Server} title="No services yet" description="Train the tiny language model (Training → New job → Tiny language model), register its model/model.json from the job's page, then create a service: Anvil runs its server here. Or put vLLM endpoints you run behind the gateway. Or deploy vLLM in a registered Kubernetes cluster." action={create} />
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <Table stackOnPhone>
@@ -31,7 +33,10 @@ export default async function InferencePage({ params }: { params: Promise<{ org:
                 <TableRow key={s.id} data-testid="service-row">
                   <TableCell className="font-medium"><Link className="hover:underline" href={`/${org}/inference/${s.id}`}>{s.name}</Link><div className="font-mono text-xs text-muted-foreground">/api/v1/services/{s.name}/{s.protocol === "openai" ? "v1" : "v2"}</div></TableCell>
                   <TableCell><ServiceStatusBadge status={s.status} /></TableCell>
-                  <TableCell className="text-sm">{s.servedModel}{s.model ? <div className="text-xs text-muted-foreground"><Link className="hover:underline" href={`/${org}/models/${encodeURIComponent(s.model.name)}`}>{s.model.name} v{s.model.version}</Link></div> : null}</TableCell>
+                  <TableCell className="text-sm">{s.variants.map((v) => (
+                    <div key={v.name}>{s.variants.length > 1 ? <span className="text-muted-foreground">{v.name} ({share(v.weight, s.variants)}): </span> : null}{v.servedModel}
+                      {v.model ? <span className="text-xs text-muted-foreground"> · <Link className="hover:underline" href={`/${org}/models/${encodeURIComponent(v.model.name)}`}>{v.model.name} v{v.model.version}</Link></span> : null}</div>
+                  ))}</TableCell>
                   <TableCell className="text-right tabular-nums">{s.replicas.ready} of {s.replicas.total}</TableCell>
                 </TableRow>
               ))}

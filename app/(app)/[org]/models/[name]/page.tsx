@@ -58,7 +58,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             <VersionLineage org={org} model={model.name} version={shown} />
             <p className="text-sm" data-testid="deployments">{shown.deployments.length === 0
               ? <span className="text-muted-foreground">Not deployed: Inference → New service serves a version.</span>
-              : <>Deployed in {shown.deployments.map((d, i) => <span key={d.id}>{i > 0 ? ", " : ""}<Link className="text-primary hover:underline" href={`/${org}/inference/${d.id}`}>{d.name}</Link> <span className="text-xs text-muted-foreground">({d.status.toLowerCase()})</span></span>)}</>}</p>
+              : <>Deployed in {shown.deployments.map((d, i) => <span key={d.id}>{i > 0 ? ", " : ""}<Link className="text-primary hover:underline" href={`/${org}/inference/${d.id}`}>{d.name}</Link> <span className="text-xs text-muted-foreground">({d.variant}, {d.status.toLowerCase()})</span></span>)}</>}</p>
           </CardContent>
         </Card>
       ) : null}
