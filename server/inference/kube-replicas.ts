@@ -30,8 +30,11 @@ function deploymentOf(service: Service, v: Variant, installId: string): VariantD
   };
 }
 
-/** Applies every variant, removes what no variant owns, and records the pods as the variants' replicas. */
-export async function ensureKubernetesReplicas(db: Db, service: Service, installId: string, signal: AbortSignal): Promise<void> {
+/**
+ * Applies every variant, removes what no variant owns, and records the pods as the variants'
+ * replicas. Returns what holds a variant back (an unschedulable pod, a failing container), if anything.
+ */
+export async function ensureKubernetesReplicas(db: Db, service: Service, installId: string, signal: AbortSignal): Promise<string | null> {
   const kube = await deploymentsFor(db, service);
   const variants = await variantsOf(db, service.id);
   for (const v of variants) {
@@ -47,6 +50,7 @@ export async function ensureKubernetesReplicas(db: Db, service: Service, install
     await kube.remove(orphan.name, signal);
   }
   const pods = await kube.replicas(service.id, signal);
+  const problems: string[] = [];
   for (const v of variants) {
     const found = (pods.get(v.name) ?? []).filter((p) => p.url);
     const urls = found.map((p) => p.url);
@@ -56,9 +60,10 @@ export async function ensureKubernetesReplicas(db: Db, service: Service, install
       await db.insert(serviceReplicas).values({ orgId: service.orgId, serviceId: service.id, variantId: v.id, url: p.url, lastError: p.ready ? null : p.message })
         .onConflictDoUpdate({ target: [serviceReplicas.serviceId, serviceReplicas.url], set: { variantId: v.id, ...(p.ready ? {} : { state: "starting" as const, lastError: p.message }) } });
     }
-    const pending = (pods.get(v.name) ?? []).find((p) => !p.url && p.message);
-    if (pending && found.length === 0) await db.update(inferenceServices).set({ statusMessage: `Variant ${v.name}: ${pending.message}` }).where(eq(inferenceServices.id, service.id));
+    const stuck = (pods.get(v.name) ?? []).find((p) => !p.ready && p.message);
+    if (stuck) problems.push(`variant ${v.name}: pod ${stuck.pod} ${stuck.message}`);
   }
+  return problems.length ? problems.join("; ") : null;
 }
 
 /** After a delete: the service's Deployments, Services and Secrets go; a failure is said on the service. */

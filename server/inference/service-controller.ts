@@ -27,7 +27,7 @@ export const serviceController: Controller<typeof inferenceServices> = {
     if (service.backend === "process") await ensureProcessReplicas(db, getObjectStore(), service, variants);
     if (service.backend === "kubernetes") {
       // The API server being away does not stop the pods: they are still probed below.
-      await ensureKubernetesReplicas(db, service, opts.installId, signal).catch((err: Error) => { backendProblem = `Kubernetes: ${err.message}`; });
+      backendProblem = await ensureKubernetesReplicas(db, service, opts.installId, signal).catch((err: Error) => `Kubernetes: ${err.message}`);
     }
     const replicas = await replicasOf(db, service.id);
     const results = await Promise.all(replicas.map((r) => {
@@ -48,7 +48,7 @@ export const serviceController: Controller<typeof inferenceServices> = {
     const deploying = from === "DEPLOYING" && Date.now() - service.createdAt.getTime() < DEPLOY_GRACE_MS;
     const to: ServiceStatus = ready === replicas.length && ready > 0 ? "READY" : ready > 0 ? "DEGRADED" : deploying ? "DEPLOYING" : "UNAVAILABLE";
     const firstError = backendProblem ?? results.find((p) => !p.ready)?.error;
-    const message = to === "READY" ? `${ready} of ${replicas.length} replica${replicas.length === 1 ? "" : "s"} ready`
+    const message = to === "READY" ? `${ready} of ${replicas.length} replica${replicas.length === 1 ? "" : "s"} ready${backendProblem ? `; ${backendProblem}` : ""}`
       : to === "DEGRADED" ? `${ready} of ${replicas.length} replicas ready; the others: ${firstError}`
       : `No replica ready: ${firstError ?? "none registered"}`;
     if (to !== from) {

@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { inferenceServices, modelVersions, registeredModels, serviceReplicas, serviceRequests, serviceStats, serviceVariants } from "@/server/db/schema";
-import { seal } from "@/server/auth/secret-box";
 import { findClusterByName, getClusterRow } from "@/server/clusters/clusters";
 import { ConflictError, ValidationError } from "@/server/errors";
 import { wakeRunner } from "@/server/runner/wake";
@@ -37,9 +35,7 @@ export async function createService(db: Db, orgId: string, actor: Actor, raw: un
       actor, reason: "created", audit: { action: "inference_service.create", details: { name: input.name, backend: input.backend, variants: input.variants.map((v) => v.name) } },
     });
     for (const [i, v] of variants.entries()) {
-      // Anvil's own replicas take a key of their own, which only the gateway and the health checks send.
-      const upstreamKey = input.backend === "vllm" ? v.values.upstreamKey : seal(randomBytes(24).toString("base64url"));
-      const [row] = await tx.insert(serviceVariants).values({ ...v.values, upstreamKey, serviceId: created.id }).returning();
+      const [row] = await tx.insert(serviceVariants).values({ ...v.values, serviceId: created.id }).returning();
       // Endpoints are registered now; process and kubernetes replicas are started by the service's controller.
       if (input.backend === "vllm") await tx.insert(serviceReplicas).values(input.variants[i].endpoints.map((url) => ({ orgId, serviceId: created.id, variantId: row.id, url })));
     }

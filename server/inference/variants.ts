@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { inferenceServices, serviceReplicas, serviceVariants } from "@/server/db/schema";
@@ -29,7 +30,8 @@ export async function variantValues(db: DbOrTx, orgId: string, service: { name: 
     values: {
       orgId, name: v.name, weight: v.weight, modelVersionId, replicas: service.backend === "vllm" ? v.endpoints.length : v.replicas,
       servedModel: v.servedModel ?? service.name,
-      upstreamKey: v.upstreamKey ? seal(v.upstreamKey) : null,
+      // Anvil's own replicas take a key of their own, which only the gateway and the health checks send.
+      upstreamKey: service.backend !== "vllm" ? seal(randomBytes(24).toString("base64url")) : v.upstreamKey ? seal(v.upstreamKey) : null,
       spec: service.backend === "kubernetes" ? { image: v.image ?? DEFAULT_VLLM_IMAGE, model: v.source!, gpus: v.gpus, args: v.args } : null,
     },
   };

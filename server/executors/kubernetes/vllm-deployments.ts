@@ -34,11 +34,13 @@ export const SERVICE_LABEL = "anvil.dev/service-id";
 export const VARIANT_LABEL = "anvil.dev/variant";
 
 /**
- * Object names: DNS-1123 labels of at most 63 characters. Several organizations may share a
+ * Object names: DNS-1035 labels of at most 63 characters. Several organizations may share a
  * namespace, so the service's id is part of the name.
  */
 export function objectName(serviceName: string, variant: string, serviceId: string): string {
-  return `${serviceName.slice(0, 30)}-${variant.slice(0, 24)}-${serviceId.replace(/-/g, "").slice(0, 6)}`.replace(/-+/g, "-");
+  const name = `${serviceName.slice(0, 30)}-${variant.slice(0, 24)}-${serviceId.replace(/-/g, "").slice(0, 6)}`.replace(/-+/g, "-");
+  // Service names are DNS-1035 labels: they start with a letter.
+  return /^[a-z]/.test(name) ? name : `s${name}`;
 }
 
 export function deploymentManifests(d: VariantDeployment, namespace: string) {

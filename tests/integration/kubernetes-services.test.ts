@@ -1,0 +1,107 @@
+import { eq } from "drizzle-orm";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/server/db/client";
+import { inferenceServices, serviceReplicas } from "@/server/db/schema";
+import { objectName } from "@/server/executors/kubernetes/vllm-deployments";
+import { runOnce, type RunnerOptions } from "@/server/runner/runner";
+import { FakeKubeApps } from "../fakes/fake-kube-apps";
+import { startAppHttp } from "../helpers/app-http";
+import { apiKeyFor, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
+import { testRunnerOptions } from "../helpers/runner";
+
+/**
+ * The `kubernetes` backend against a fake API server: each variant becomes a vLLM Deployment,
+ * Service and Secret (server-side apply); the pods are the replicas the gateway calls; scaling
+ * patches the Deployment; a removed variant's objects and, on delete, the service's are removed.
+ */
+
+let app: Awaited<ReturnType<typeof startAppHttp>>;
+let opts: RunnerOptions;
+const fakes: FakeKubeApps[] = [];
+beforeAll(async () => { app = await startAppHttp(); opts = testRunnerOptions({ appUrl: app.url }); });
+afterAll(async () => { await Promise.all(fakes.map((f) => f.close())); await app?.close(); });
+
+const kubeconfig = (server: string) => `
+apiVersion: v1
+kind: Config
+current-context: dev
+clusters: [{ name: dev, cluster: { server: "${server}" } }]
+contexts: [{ name: dev, context: { cluster: dev, user: ci, namespace: serving } }]
+users: [{ name: ci, user: { token: kube-token } }]
+`;
+
+async function driveUntil(serviceId: string, ok: (s: typeof inferenceServices.$inferSelect, replicas: Array<typeof serviceReplicas.$inferSelect>) => boolean, timeoutMs = 20_000) {
+  const db = await getDb();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runOnce(db, opts);
+    const [s] = await db.select().from(inferenceServices).where(eq(inferenceServices.id, serviceId));
+    const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, serviceId));
+    if (ok(s, replicas)) return { s, replicas };
+    if (Date.now() > deadline) throw new Error(`service stayed ${s.status} (${s.statusMessage}); replicas ${replicas.map((r) => `${r.state} ${r.lastError ?? ""}`).join("; ")}`);
+    await db.update(inferenceServices).set({ nextCheckAt: new Date(0) }).where(eq(inferenceServices.id, serviceId));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the kubernetes backend", () => {
+  it("deploys each variant as vLLM in the cluster, serves through its pods, scales, removes", async () => {
+    const kube = await new FakeKubeApps({ token: "kube-token", gpus: 1, readyAfterMs: 200 }).listen();
+    fakes.push(kube);
+    const t = await createOrgWithAdmin();
+    const caller = await callerFor(t.adminId);
+    const cluster = `gpu-${unique()}`;
+    await caller.clusters.register({ org: t.slug, cluster: { kind: "kuberay", name: cluster, kubeconfig: kubeconfig(kube.url), inCluster: false, insecureSkipTlsVerify: false, namespace: "serving", rayImage: "rayproject/ray:2.52.0" } });
+
+    const { id } = await caller.inference.create({ org: t.slug, service: { name: "7b-chat", backend: "kubernetes", cluster, source: "Qwen/Qwen2.5-0.5B-Instruct", replicas: 2, gpus: 1 } as never });
+    const ready = await driveUntil(id, (s, r) => s.status === "READY" && r.length === 2 && r.every((x) => x.state === "ready"));
+    expect(ready.s.statusMessage).toBe("2 of 2 replicas ready");
+    const name = objectName("7b-chat", "primary", id);
+    expect(name).toMatch(/^s7b-chat-primary-[0-9a-f]{6}$/);
+    const d = kube.store.deployments.get(`serving/${name}`)!;
+    const container = (d.spec!.template as { spec: { containers: Array<{ image: string; args: string[]; resources: unknown; env: unknown[] }> } }).spec.containers[0];
+    expect(container.image).toBe("vllm/vllm-openai:v0.10.2");
+    expect(container.args).toEqual(["--model", "Qwen/Qwen2.5-0.5B-Instruct", "--served-model-name", "7b-chat", "--port", "8000"]);
+    expect(container.resources).toEqual({ limits: { "nvidia.com/gpu": "1" } });
+    expect(kube.store.services.has(`serving/${name}`) && kube.store.secrets.has(`serving/${name}`)).toBe(true);
+    // The pods require the key in the Secret: only Anvil's gateway and probes hold it.
+    const pod = kube.serversOf(name)[0];
+    expect((await fetch(`${pod.url}/v1/models`)).status).toBe(401);
+
+    const client = new OpenAI({ baseURL: `${app.url}/api/v1/services/7b-chat/v1`, apiKey: await apiKeyFor(t, "user") });
+    const answer = await client.chat.completions.create({ model: "7b-chat", messages: [{ role: "user", content: "hi" }] });
+    expect(answer.choices[0].message.content).toBeTruthy();
+    expect(kube.serversOf(name).reduce((a, s) => a + s.served, 0)).toBe(1);
+
+    // A second variant asking for more GPUs than the node has: its pod stays Pending, and the service says why.
+    const applies = kube.applies;
+    await caller.inference.addVariant({ org: t.slug, serviceId: id, variant: { name: "big", weight: 0, source: "Qwen/Qwen2.5-7B-Instruct", replicas: 1, gpus: 4 } as never });
+    const held = await driveUntil(id, (s) => /Insufficient nvidia\.com\/gpu/.test(s.statusMessage ?? ""));
+    expect(held.s.status).toBe("READY");
+    expect(held.s.statusMessage).toMatch(/^2 of 2 replicas ready; variant big: pod s7b-chat-big-\w+-\w+ 0\/1 nodes are available: 1 Insufficient nvidia\.com\/gpu\.$/);
+    expect(kube.applies).toBe(applies + 3);
+    const [big] = [...kube.pods.values()].filter((p) => p.deployment === objectName("7b-chat", "big", id));
+    expect((big.obj.status as { conditions: Array<{ message: string }> }).conditions[0].message).toMatch(/Insufficient nvidia\.com\/gpu/);
+    // Still serving on the primary's pods; the unchanged primary was not applied again.
+    expect((await client.chat.completions.create({ model: "7b-chat", messages: [{ role: "user", content: "again" }] })).choices).toHaveLength(1);
+
+    // Scale down to one; remove the variant: its Deployment goes.
+    await caller.inference.updateVariant({ org: t.slug, serviceId: id, variant: "primary", change: { replicas: 1 } });
+    await caller.inference.removeVariant({ org: t.slug, serviceId: id, variant: "big" });
+    await driveUntil(id, (s, r) => s.status === "READY" && r.length === 1 && !kube.store.deployments.has(`serving/${objectName("7b-chat", "big", id)}`));
+    expect(Number(kube.store.deployments.get(`serving/${name}`)!.spec!.replicas)).toBe(1);
+
+    // Deleting the service removes its objects from the cluster.
+    await caller.inference.delete({ org: t.slug, serviceId: id });
+    expect(kube.store.deployments.size + kube.store.services.size + kube.store.secrets.size).toBe(0);
+  });
+
+  it("refuses what the backend cannot run, with the field at fault", async () => {
+    const t = await createOrgWithAdmin();
+    const caller = await callerFor(t.adminId);
+    await expect(caller.inference.create({ org: t.slug, service: { name: "x", backend: "kubernetes", source: "m" } as never })).rejects.toThrow(/Choose the Kubernetes cluster/);
+    await expect(caller.inference.create({ org: t.slug, service: { name: "x", backend: "kubernetes", cluster: "nope" } as never })).rejects.toThrow(/what vLLM should load/);
+    await expect(caller.inference.create({ org: t.slug, service: { name: "x", backend: "kubernetes", cluster: "nope", source: "m" } as never })).rejects.toThrow(/No cluster named "nope"/);
+  });
+});
