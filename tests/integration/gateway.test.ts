@@ -126,4 +126,52 @@ describe("the OpenAI-compatible gateway", () => {
     expect(checked.status).toBe("DEGRADED");
     expect(checked.statusMessage).toMatch(/^1 of 2 replicas ready/);
   });
+
+  it("splits traffic over variants by weight, honours a pinned variant, and counts each variant apart", async () => {
+    const stable = await fake({ model: "lm-v1", ttftMs: 0, tokenMs: 0 });
+    const candidate = await fake({ model: "lm-v2", ttftMs: 0, tokenMs: 0 });
+    const t = await createOrgWithAdmin();
+    const admin = await apiKeyFor(t, "admin");
+    const post = (path: string, body: unknown, method = "POST") => fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const created = await post("/api/v1/inference/services", { name: "ab", variants: [
+      { name: "stable", weight: 80, servedModel: "lm-v1", endpoints: [stable.url] },
+      { name: "candidate", weight: 20, servedModel: "lm-v2", endpoints: [candidate.url] },
+    ] });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await checkHealth(id)).status).toBe("READY");
+    const user = await apiKeyFor(t, "user");
+    const call = (headers: Record<string, string> = {}, model = "ab") => fetch(`${app.url}/api/v1/services/ab/v1/completions`, { method: "POST", headers: { authorization: `Bearer ${user}`, "content-type": "application/json", ...headers }, body: JSON.stringify({ model, prompt: "x", max_tokens: 1 }) });
+    const seen = { stable: 0, candidate: 0 };
+    for (let i = 0; i < 400; i++) {
+      const res = await call();
+      expect(res.status).toBe(200);
+      seen[res.headers.get("x-anvil-variant") as keyof typeof seen]++;
+      await res.text();
+    }
+    // 400 draws at 20 %: 80 expected, 8 the standard deviation; ±4 of them.
+    expect(Math.abs(seen.candidate - 80)).toBeLessThanOrEqual(32);
+    expect(candidate.served).toBe(seen.candidate);
+    // Pinned: by header, or by naming the model only that variant serves.
+    const pinned = await call({ "x-anvil-variant": "candidate" });
+    expect([pinned.headers.get("x-anvil-variant"), ((await pinned.json()) as { model: string }).model]).toEqual(["candidate", "lm-v2"]);
+    expect((await call({}, "lm-v2")).headers.get("x-anvil-variant")).toBe("candidate");
+    expect((await call({ "x-anvil-variant": "nope" })).status).toBe(404);
+    // The split moves in one write; a variant with no traffic still answers when the other cannot.
+    expect((await post(`/api/v1/inference/services/${id}`, { weights: { stable: 0, candidate: 0 } }, "PATCH")).status).toBe(400);
+    expect((await post(`/api/v1/inference/services/${id}`, { weights: { stable: 100, candidate: 0 } }, "PATCH")).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await call()).headers.get("x-anvil-variant")).toBe("stable");
+    expect((await post(`/api/v1/inference/services/${id}`, { replicas: 2 }, "PATCH")).status).toBe(409);
+    await flushGatewayStats(await getDb());
+    const stats = await (await getDb()).select().from(serviceStats).where(eq(serviceStats.serviceId, id));
+    const total = (v: string) => stats.filter((m) => m.variant === v).reduce((a, m) => a + m.requests, 0);
+    expect(total("candidate")).toBe(seen.candidate + 2);
+    expect(total("stable")).toBe(seen.stable + 20);
+    // Removing a variant keeps its history; the last one cannot go.
+    expect((await fetch(`${app.url}/api/v1/inference/services/${id}/variants/candidate`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } })).status).toBe(204);
+    expect((await fetch(`${app.url}/api/v1/inference/services/${id}/variants/stable`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } })).status).toBe(409);
+    const view = (await (await fetch(`${app.url}/api/v1/inference/services/${id}`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { variants: Array<{ name: string }>; stats: Array<{ variant: string }> };
+    expect(view.variants.map((v) => v.name)).toEqual(["stable"]);
+    expect(view.stats.some((m) => m.variant === "candidate")).toBe(true);
+  });
 });
