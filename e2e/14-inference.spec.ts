@@ -92,6 +92,31 @@ test("the process backend: Anvil serves the trained tiny model and the Iris clas
   expect(text).toHaveLength(25);
   await page.screenshot({ path: `${SCREENS_DIR}/14-process-service.png`, fullPage: true });
 
+  // A second version as a canary variant with a tenth of the traffic, added from the service page.
+  expect((await page.request.post("/api/v1/models/tiny-poet/versions", { headers: bearer, data: { runId: tiny, artifactPath: "model/model.json", description: "candidate" } })).status()).toBe(201);
+  await page.reload();
+  await page.getByText("Add a variant (A/B test or canary)").click();
+  await page.locator("#variantName").fill("canary");
+  await page.locator("#weight").fill("10");
+  await page.locator("#model").selectOption("tiny-poet@2");
+  await page.getByRole("button", { name: "Add variant" }).click();
+  await expect(page.getByTestId("variant-row")).toHaveCount(2);
+  await expect(page.getByTestId("variant-share")).toHaveText(["91 %", "9 %"]);
+  await expect.poll(async () => (await (await page.request.get(`/api/v1/inference/services/bard`, { headers: bearer })).json()).variants.map((v: { replicas: { ready: number } }) => v.replicas.ready), { timeout: 60_000 }).toEqual([1, 1]);
+  const served = { primary: 0, canary: 0 };
+  for (let i = 0; i < 40; i++) {
+    const res = await page.request.post("/api/v1/services/bard/v1/completions", { headers: bearer, data: { prompt: "Shall I", max_tokens: 4 } });
+    expect(res.status()).toBe(200);
+    served[res.headers()["x-anvil-variant"] as keyof typeof served]++;
+  }
+  expect(served.primary).toBeGreaterThan(served.canary);
+  await page.waitForTimeout(1500); // the gateway writes its counts once a second
+  await page.reload();
+  await expect(page.getByTestId("variant-requests").first()).not.toHaveText("0");
+  await page.screenshot({ path: `${SCREENS_DIR}/14-variants.png`, fullPage: true });
+  // Removed again: its replica's run stops, which frees this 2-core machine's second slot for the next job.
+  expect((await page.request.delete("/api/v1/inference/services/bard/variants/canary", { headers: bearer })).status()).toBe(204);
+
   // The Iris classifier over the Open Inference Protocol, deployed over REST.
   const iris = await trained(page, "iris for serving", "iris-softmax", { epochs: 60, epoch_delay_ms: 0, checkpoint_every: 0 });
   expect((await page.request.post("/api/v1/models/iris/versions", { headers: bearer, data: { runId: iris, artifactPath: "model/model.json" } })).status()).toBe(201);
