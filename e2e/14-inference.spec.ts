@@ -110,7 +110,9 @@ test("the process backend: Anvil serves the trained tiny model and the Iris clas
     served[res.headers()["x-anvil-variant"] as keyof typeof served]++;
   }
   expect(served.primary).toBeGreaterThan(served.canary);
-  await page.waitForTimeout(1500); // the gateway writes its counts once a second
+  // The gateway writes its counts once a second.
+  await expect.poll(async () => (await (await page.request.get("/api/v1/inference/services/bard", { headers: bearer })).json()).stats
+    .filter((m: { variant: string }) => m.variant === "canary").reduce((a: number, m: { requests: number }) => a + m.requests, 0)).toBe(served.canary);
   await page.reload();
   await expect(page.getByTestId("variant-requests").first()).not.toHaveText("0");
   await page.screenshot({ path: `${SCREENS_DIR}/14-variants.png`, fullPage: true });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { runs } from "@/server/db/schema";
 import { requirePermission, requireRun } from "@/server/api/rest/principal";
 import { CLIENT_END_STATES, finishExternalRun, startExternalRun, type ClientEndState } from "@/server/tracking/external-runs";

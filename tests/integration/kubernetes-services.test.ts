@@ -1,14 +1,12 @@
-import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/server/db/client";
-import { inferenceServices, serviceReplicas } from "@/server/db/schema";
 import { objectName } from "@/server/executors/kubernetes/vllm-deployments";
-import { runOnce, type RunnerOptions } from "@/server/runner/runner";
+import type { RunnerOptions } from "@/server/runner/runner";
 import { FakeKubeApps } from "../fakes/fake-kube-apps";
 import { startAppHttp } from "../helpers/app-http";
 import { apiKeyFor, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
 import { testRunnerOptions } from "../helpers/runner";
+import { driveServiceUntil } from "../helpers/services";
 
 /**
  * The `kubernetes` backend against a fake API server: each variant becomes a vLLM Deployment,
@@ -31,19 +29,7 @@ contexts: [{ name: dev, context: { cluster: dev, user: ci, namespace: serving } 
 users: [{ name: ci, user: { token: kube-token } }]
 `;
 
-async function driveUntil(serviceId: string, ok: (s: typeof inferenceServices.$inferSelect, replicas: Array<typeof serviceReplicas.$inferSelect>) => boolean, timeoutMs = 20_000) {
-  const db = await getDb();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await runOnce(db, opts);
-    const [s] = await db.select().from(inferenceServices).where(eq(inferenceServices.id, serviceId));
-    const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, serviceId));
-    if (ok(s, replicas)) return { s, replicas };
-    if (Date.now() > deadline) throw new Error(`service stayed ${s.status} (${s.statusMessage}); replicas ${replicas.map((r) => `${r.state} ${r.lastError ?? ""}`).join("; ")}`);
-    await db.update(inferenceServices).set({ nextCheckAt: new Date(0) }).where(eq(inferenceServices.id, serviceId));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const driveUntil = (serviceId: string, ok: Parameters<typeof driveServiceUntil>[2], timeoutMs = 20_000) => driveServiceUntil(opts, serviceId, ok, timeoutMs, 100);
 
 describe("the kubernetes backend", () => {
   it("deploys each variant as vLLM in the cluster, serves through its pods, scales, removes", async () => {

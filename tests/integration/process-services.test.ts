@@ -5,7 +5,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { train } from "@/examples/tiny-lm/lm.mjs";
 import { getDb } from "@/server/db/client";
-import { inferenceServices, runs, serviceReplicas } from "@/server/db/schema";
+import { runs } from "@/server/db/schema";
 import { createVersion } from "@/server/registry/versions";
 import { runOnce, type RunnerOptions } from "@/server/runner/runner";
 import { getObjectStore } from "@/server/storage";
@@ -17,6 +17,7 @@ import { cancelJob } from "@/server/training/jobs";
 import { startAppHttp } from "../helpers/app-http";
 import { apiKeyFor, callerFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { testRunnerOptions } from "../helpers/runner";
+import { driveServiceUntil } from "../helpers/services";
 
 /**
  * The `process` backend: Anvil runs the registered tiny language model's server as a run on the
@@ -29,19 +30,7 @@ let opts: RunnerOptions;
 beforeAll(async () => { app = await startAppHttp(); opts = testRunnerOptions({ appUrl: app.url }); });
 afterAll(() => app?.close());
 
-async function driveUntil(serviceId: string, ok: (s: typeof inferenceServices.$inferSelect, replicas: Array<typeof serviceReplicas.$inferSelect>) => boolean, timeoutMs = 60_000) {
-  const db = await getDb();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await runOnce(db, opts);
-    const [s] = await db.select().from(inferenceServices).where(eq(inferenceServices.id, serviceId));
-    const replicas = await db.select().from(serviceReplicas).where(eq(serviceReplicas.serviceId, serviceId));
-    if (ok(s, replicas)) return { s, replicas };
-    if (Date.now() > deadline) throw new Error(`service stayed ${s.status} (${s.statusMessage}); replicas ${replicas.map((r) => `${r.state} ${r.lastError ?? ""}`).join("; ")}`);
-    await db.update(inferenceServices).set({ nextCheckAt: new Date(0) }).where(eq(inferenceServices.id, serviceId));
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const driveUntil = (serviceId: string, ok: Parameters<typeof driveServiceUntil>[2], timeoutMs = 60_000) => driveServiceUntil(opts, serviceId, ok, timeoutMs, 150);
 
 describe("the process backend", () => {
   it("serves a registered version itself, replaces a replica whose run ended, stops on delete", async () => {
