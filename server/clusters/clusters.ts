@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { clusters, runs } from "@/server/db/schema";
+import { clusters, inferenceServices, runs } from "@/server/db/schema";
 import { seal } from "@/server/auth/secret-box";
 import { env } from "@/server/env";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
@@ -146,6 +146,11 @@ export async function deleteCluster(db: Db, org: { id: string }, actor: Actor, i
       .from(runs).where(eq(runs.clusterId, id));
     if (n > 0) throw new ConflictError(`${n} job${n === 1 ? " is" : "s are"} still queued or running on "${row.name}"; stop them first`);
     if (orphaned > 0) throw new ConflictError(`${orphaned} cancelled job${orphaned === 1 ? " has" : "s have"} not stopped on "${row.name}" yet; Anvil is still asking the cluster to stop ${orphaned === 1 ? "it" : "them"}`);
+    // A kubernetes service's Deployments live there: it goes first. Deleted services only keep the link for history.
+    const [serving] = await tx.select({ name: inferenceServices.name }).from(inferenceServices)
+      .where(and(eq(inferenceServices.clusterId, id), sql`${inferenceServices.status} <> 'STOPPED'`)).limit(1);
+    if (serving) throw new ConflictError(`The inference service "${serving.name}" runs on "${row.name}"; delete it first`);
+    await tx.update(inferenceServices).set({ clusterId: null }).where(eq(inferenceServices.clusterId, id));
     await tx.delete(clusters).where(eq(clusters.id, id));
     await recordAudit(tx, { orgId: org.id, actor, action: "cluster.delete", targetType: "cluster", targetId: id, details: { name: row.name } });
   });

@@ -78,9 +78,12 @@ describe("the kubernetes backend", () => {
     await driveUntil(id, (s, r) => s.status === "READY" && r.length === 1 && !kube.store.deployments.has(`serving/${objectName("7b-chat", "big", id)}`));
     expect(Number(kube.store.deployments.get(`serving/${name}`)!.spec!.replicas)).toBe(1);
 
-    // Deleting the service removes its objects from the cluster.
+    // The cluster cannot go while the service runs there; deleting the service removes its objects, then it can.
+    const clusterId = (await caller.clusters.list({ org: t.slug })).find((c) => c.name === cluster)!.id;
+    await expect(caller.clusters.delete({ org: t.slug, clusterId })).rejects.toThrow(/"7b-chat" runs on/);
     await caller.inference.delete({ org: t.slug, serviceId: id });
     expect(kube.store.deployments.size + kube.store.services.size + kube.store.secrets.size).toBe(0);
+    await caller.clusters.delete({ org: t.slug, clusterId });
   });
 
   it("refuses what the backend cannot run, with the field at fault", async () => {
