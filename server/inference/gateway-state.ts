@@ -98,7 +98,9 @@ export interface Sample {
   promptTokens: number | null; completionTokens: number | null; error: string | null; attempts: number;
 }
 
-interface Pending { orgId: string; serviceId: string; variant: string; minute: number; requests: number; errors: number; promptTokens: number; completionTokens: number; latency: number[]; ttft: number[]; samples: Sample[] }
+interface Pending { orgId: string; serviceId: string; variant: string; minute: number; requests: number; errors: number; promptTokens: number; completionTokens: number; latency: number[]; ttft: number[]; sums: Sums; samples: Sample[] }
+/** Sums and sums of squares of latency and TTFT (ms), for means and variances. */
+interface Sums { latencySum: number; latencySumSq: number; ttftSum: number; ttftSumSq: number }
 
 const bucketOf = (ms: number) => { const i = BUCKETS_MS.findIndex((b) => ms <= b); return i < 0 ? BUCKETS_MS.length : i; };
 
@@ -107,13 +109,19 @@ export function record(db: Db, orgId: string, serviceId: string, variant: string
   const minute = Math.floor(Date.now() / 60_000) * 60_000;
   const key = `${serviceId}\u0000${variant}\u0000${minute}`;
   let p = state.pending.get(key);
-  if (!p) state.pending.set(key, (p = { orgId, serviceId, variant, minute, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, latency: new Array(BUCKETS_MS.length + 1).fill(0), ttft: new Array(BUCKETS_MS.length + 1).fill(0), samples: [] }));
+  if (!p) state.pending.set(key, (p = { orgId, serviceId, variant, minute, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, latency: new Array(BUCKETS_MS.length + 1).fill(0), ttft: new Array(BUCKETS_MS.length + 1).fill(0), sums: { latencySum: 0, latencySumSq: 0, ttftSum: 0, ttftSumSq: 0 }, samples: [] }));
   p.requests++;
   if (s.error || s.status >= 500) p.errors++;
   p.promptTokens += s.promptTokens ?? 0;
   p.completionTokens += s.completionTokens ?? 0;
   p.latency[bucketOf(s.latencyMs)]++;
-  if (s.ttftMs !== null) p.ttft[bucketOf(s.ttftMs)]++;
+  p.sums.latencySum += s.latencyMs;
+  p.sums.latencySumSq += s.latencyMs * s.latencyMs;
+  if (s.ttftMs !== null) {
+    p.ttft[bucketOf(s.ttftMs)]++;
+    p.sums.ttftSum += s.ttftMs;
+    p.sums.ttftSumSq += s.ttftMs * s.ttftMs;
+  }
   if (p.samples.length < SAMPLED_PER_MINUTE) p.samples.push(s);
   state.timer ??= setInterval(() => void flushGatewayStats(db).catch((err) => log.warn("gateway: writing stats failed", { err })), 1000).unref();
 }
@@ -135,6 +143,8 @@ export async function flushGatewayStats(db: Db) {
         requests: sql`${serviceStats.requests} + ${p.requests}`, errors: sql`${serviceStats.errors} + ${p.errors}`,
         promptTokens: sql`${serviceStats.promptTokens} + ${p.promptTokens}`, completionTokens: sql`${serviceStats.completionTokens} + ${p.completionTokens}`,
         latency: add(row.latency, p.latency), ttft: add(row.ttft, p.ttft),
+        latencySum: sql`${serviceStats.latencySum} + ${p.sums.latencySum}`, latencySumSq: sql`${serviceStats.latencySumSq} + ${p.sums.latencySumSq}`,
+        ttftSum: sql`${serviceStats.ttftSum} + ${p.sums.ttftSum}`, ttftSumSq: sql`${serviceStats.ttftSumSq} + ${p.sums.ttftSumSq}`,
       }).where(here);
       if (p.samples.length > 0) {
         await tx.insert(serviceRequests).values(p.samples.map((s) => ({
@@ -148,6 +158,7 @@ export async function flushGatewayStats(db: Db) {
       if (later) {
         later.requests += p.requests; later.errors += p.errors; later.promptTokens += p.promptTokens; later.completionTokens += p.completionTokens;
         later.latency = later.latency.map((v, i) => v + p.latency[i]); later.ttft = later.ttft.map((v, i) => v + p.ttft[i]);
+        for (const k of Object.keys(p.sums) as Array<keyof Sums>) later.sums[k] += p.sums[k];
       } else state.pending.set(key, p);
       failure ??= err;
     });

@@ -2,7 +2,8 @@ import { unseal } from "@/server/auth/secret-box";
 import type { Db } from "@/server/db/client";
 import { readCapped } from "@/server/api/input-guard";
 import { began, affinityOf, coolingDown, ended, loadService, record, remember, runtimeOf, type Sample } from "./gateway-state";
-import { pickReplica, pickVariant, prefixKey, type ReplicaLoad } from "./policy";
+import { randomBytes } from "node:crypto";
+import { pickReplica, pickVariant, prefixKey, stickyKeyOf, stickyPoint, type ReplicaLoad } from "./policy";
 import { callUpstream, UpstreamTimeout, type UpstreamAnswer } from "./upstream";
 
 /**
@@ -72,11 +73,49 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
 
   const tried = new Set<string>();
   const exhausted = new Set<string>();
-  const candidates = pinned ? variants.filter((v) => v.name === pinned) : variants;
+  // Shadows take no live traffic: they get copies (below). A caller may still pin one to try it.
+  const candidates = pinned ? variants.filter((v) => v.name === pinned) : variants.filter((v) => v.shadowPercent === 0);
+  const stickyKey = stickyKeyOf(service.sticky, req.headers, parsed);
+  const point = stickyKey !== null ? stickyPoint(`${service.id}:${stickyKey}`) : Math.random();
   const nextVariant = () => {
-    const choice = pickVariant(candidates.map((v) => ({ name: v.name, weight: v.weight, available: pickReplica(loads(v.id), { exclude: tried }) !== null })), Math.random(), exhausted);
+    const choice = pickVariant(candidates.map((v) => ({ name: v.name, weight: v.weight, available: pickReplica(loads(v.id), { exclude: tried }) !== null })), point, exhausted);
     return choice ? variants.find((v) => v.name === choice)! : null;
   };
+  /**
+   * A copy of the request to a shadow variant: its own replica, its answer read to the end and
+   * discarded, its metrics kept under its name. Nothing of it reaches the caller, and its failure
+   * is only counted.
+   */
+  const mirror = (shadow: (typeof variants)[number]) => {
+    const pick = pickReplica(loads(shadow.id), { affinity: affinityOf(service.id, prefix) });
+    if (!pick) return;
+    const replica = replicas.find((r) => r.id === pick.id)!;
+    const key = shadow.upstreamKey ? unseal(shadow.upstreamKey) : undefined;
+    const began_ = performance.now();
+    const shadowSample = (s: Partial<Sample> & Pick<Sample, "status">): Sample => ({ ...sample(s), latencyMs: performance.now() - began_ });
+    began(pick.id);
+    void callUpstream(`${replica.url}${upstreamPath(shadow.servedModel)}`, {
+      method: req.method, signal: AbortSignal.timeout(HEADERS_TIMEOUT_MS), headersTimeoutMs: HEADERS_TIMEOUT_MS,
+      body: JSON.stringify(service.protocol === "openai" ? { ...parsed, model: shadow.servedModel } : parsed),
+      headers: { "content-type": "application/json", accept: req.headers.get("accept") ?? "*/*", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    }).then(
+      // The relay counts the shadow's answer (broken streams included) once it has been read to the end.
+      (upstream) => void relay(db, orgId, { serviceId: service.id, variant: shadow.name, replicaId: pick.id }, upstream, 1, began_, shadowSample, new AbortController().signal).body?.pipeTo(new WritableStream()).catch(() => {}),
+      (err: Error) => {
+        ended(pick.id, false);
+        record(db, orgId, service.id, shadow.name, shadowSample({ status: 503, replica: pick.id, error: `shadow call failed: ${err.message}` }));
+      },
+    );
+  };
+
+  // A failed attempt counts against its variant even when a retry elsewhere saves the request:
+  // otherwise a failing canary would look healthy behind the stable variant's answers.
+  let failures = 0;
+  const failedAttempt = (variantName: string, replicaId: string, status: number) => {
+    failures++;
+    record(db, orgId, service.id, variantName, sample({ status, replica: replicaId, error: `${lastError}; retried`, attempts: tried.size }));
+  };
+
   let variant = nextVariant();
   let lastError = "no replica is ready";
   for (let attempt = 1; attempt <= MAX_ATTEMPTS && variant; attempt++) {
@@ -108,6 +147,7 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
         break;
       }
       lastError = `a replica could not be reached (${(err as Error).message})`;
+      failedAttempt(variant.name, pick.id, 502);
       continue;
     }
     // A 5xx before any byte reached the client: another replica may do better.
@@ -115,12 +155,14 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       lastError = `a replica answered ${upstream.status}`;
       upstream.cancel();
       ended(pick.id, false);
+      failedAttempt(variant.name, pick.id, upstream.status);
       continue;
     }
     remember(service.id, prefix, pick.id);
+    if (parsed && !pinned) for (const shadow of variants) if (shadow.shadowPercent > 0 && Math.random() * 100 < shadow.shadowPercent) mirror(shadow);
     return relay(db, orgId, { serviceId: service.id, variant: variant.name, replicaId: pick.id }, upstream, attempt, arrived, sample, req.signal);
   }
-  record(db, orgId, service.id, pinned ?? variant?.name ?? variants[0]?.name ?? "primary", sample({ status: 503, error: lastError, attempts: tried.size }));
+  if (failures === 0) record(db, orgId, service.id, pinned ?? variant?.name ?? variants[0]?.name ?? "primary", sample({ status: 503, error: lastError, attempts: tried.size }));
   return oai(503, `No replica of \`${name}\` could answer: ${lastError}`, "ServiceUnavailableError");
 }
 
@@ -194,7 +236,8 @@ function relay(db: Db, orgId: string, { serviceId, variant, replicaId }: { servi
       upstream.cancel();
     },
   });
-  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId, "x-anvil-variant": variant });
+  // The request id names the variant, so feedback on the answer counts for the variant that gave it.
+  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId, "x-anvil-variant": variant, "x-anvil-request-id": `${variant}.${randomBytes(8).toString("hex")}` });
   if (sse) headers.set("cache-control", "no-cache");
   return new Response(out, { status: upstream.status, headers });
 }

@@ -75,3 +75,27 @@ export function pickVariant(variants: readonly VariantChoice[], u: number, exclu
   }
   return weighted.at(-1)!.name;
 }
+
+/**
+ * Where a sticky key falls in [0, 1): FNV-1a, so the same user or session always draws the same
+ * point and so the same variant while the split holds. Variants are laid out in creation order,
+ * so a candidate added last that grows (5 → 10 → 25 %) only takes users over; none comes back.
+ */
+export function stickyPoint(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // A final avalanche (murmur3's fmix32): FNV's low bits alone spread similar keys poorly.
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0; h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0; h ^= h >>> 16;
+  return h / 2 ** 32;
+}
+
+/** The sticky key of a request: a header's value or a top-level body field's (string or number). */
+export function stickyKeyOf(sticky: { from: "header" | "field"; name: string } | null, headers: Headers, body: Record<string, unknown> | null): string | null {
+  if (!sticky) return null;
+  if (sticky.from === "header") return headers.get(sticky.name) || null;
+  const v = body?.[sticky.name];
+  return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null;
+}

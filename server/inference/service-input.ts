@@ -12,6 +12,25 @@ const endpoints = z.array(endpoint).max(16).refine((e) => new Set(e).size === e.
 const weight = z.number().int().min(0, "Weights are 0 or more").max(10_000);
 const replicas = z.number().int().min(0).max(8);
 
+/** What a service must hold; rollouts judge candidates by it and SLO alerts watch it. */
+export const sloSchema = z.object({
+  maxErrorRate: z.number().min(0).max(1).optional(),
+  maxP95LatencyMs: z.number().positive().max(600_000).optional(),
+  maxP95TtftMs: z.number().positive().max(600_000).optional(),
+}).strict();
+
+/** Replicas follow a load signal of vLLM's (per replica), within bounds, with stabilisation windows as the HPA has. */
+export const autoscalingSchema = z.object({
+  minReplicas: z.number().int().min(1).max(8).default(1),
+  maxReplicas: z.number().int().min(1).max(8),
+  metric: z.enum(["concurrency", "queue", "kv_cache", "ttft"]),
+  /** concurrency and queue: requests per replica; kv_cache: a fraction 0–1; ttft: p95 milliseconds. */
+  target: z.number().positive().max(600_000),
+  scaleUpWindowSeconds: z.number().int().min(0).max(3600).default(0),
+  scaleDownWindowSeconds: z.number().int().min(0).max(3600).default(300),
+}).strict().refine((p) => p.minReplicas <= p.maxReplicas, { message: "minReplicas is at most maxReplicas", path: ["minReplicas"] })
+  .refine((p) => p.metric !== "kv_cache" || p.target <= 1, { message: "KV-cache usage is a fraction: 0.8 means 80 %", path: ["target"] });
+
 /** The vLLM image a kubernetes variant runs unless told otherwise. */
 export const DEFAULT_VLLM_IMAGE = "vllm/vllm-openai:v0.10.2";
 
@@ -33,6 +52,8 @@ export const variantSchema = z.object({
   image: z.string().trim().min(1).max(300).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "An image reference such as vllm/vllm-openai:v0.10.2").optional(),
   gpus: z.number().int().min(0).max(16).default(1),
   args: z.array(z.string().max(200)).max(32).default([]),
+  /** Above 0: a shadow, sent this percentage of requests as copies; it takes no live traffic (weight 0). */
+  shadowPercent: z.number().int().min(0).max(100).default(0),
 });
 export type VariantInput = z.infer<typeof variantSchema>;
 
@@ -48,6 +69,7 @@ export function checkVariant(backend: Backend, v: VariantInput, ctx: z.Refinemen
   if (backend === "process" && !v.model) issue("model", "Choose the registered version Anvil should serve");
   if (backend === "kubernetes" && !v.source) issue("source", "Say what vLLM should load: a Hugging Face model id or a path");
   if (backend !== "vllm" && v.endpoints.length > 0) issue("endpoints", "Anvil runs this backend's replicas: give their number, not endpoints");
+  if (v.shadowPercent > 0 && v.weight > 0) issue("weight", "A shadow takes no live traffic: give it weight 0");
 }
 
 const serviceFields = z.object({
@@ -74,6 +96,7 @@ export type CreateServiceInput = z.infer<typeof createServiceSchema>;
 /** A variant's changes. The replicas of a vllm variant are its endpoints. */
 export const updateVariantSchema = z.object({
   weight: weight.optional(),
+  shadowPercent: z.number().int().min(0).max(100).optional(),
   replicas: replicas.optional(),
   endpoints: endpoints.refine((e) => e.length > 0, "Give at least one endpoint").optional(),
   upstreamKey: z.string().max(500).nullable().optional(),
@@ -85,4 +108,12 @@ export const updateVariantSchema = z.object({
  */
 export const updateServiceSchema = updateVariantSchema.extend({
   weights: z.record(variantNameSchema, weight).optional(),
+  slo: sloSchema.nullable().optional(),
+  sticky: z.object({ from: z.enum(["header", "field"]), name: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "A header or field name: letters, digits, _ and -") }).strict().nullable().optional(),
+  autoscaling: autoscalingSchema.nullable().optional(),
+  alertWebhook: z.string().trim().max(500).url("A URL such as https://hooks.example.com/anvil").regex(/^https?:\/\//, "http:// or https://").nullable().optional(),
+  driftReference: z.object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) }).strict()
+    .refine((r) => Date.parse(r.from) < Date.parse(r.to), "The window ends after it starts").nullable().optional(),
 });
+/** What a service-level PATCH sets on the service itself (the rest goes to its variants). */
+export const SERVICE_SETTINGS = ["slo", "sticky", "autoscaling", "alertWebhook", "driftReference"] as const;

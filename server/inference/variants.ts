@@ -37,7 +37,7 @@ export async function variantValues(db: DbOrTx, orgId: string, service: { name: 
   };
 }
 
-async function liveService(tx: DbOrTx, orgId: string, idOrName: string): Promise<Service> {
+export async function liveService(tx: DbOrTx, orgId: string, idOrName: string): Promise<Service> {
   const s = await getServiceRow(tx, orgId, idOrName);
   if (s.status === "STOPPED") throw new ConflictError("The service was deleted");
   // Held until the change commits: variant writes of one service happen one at a time.
@@ -52,7 +52,7 @@ async function variantRow(tx: DbOrTx, service: Service, name: string): Promise<V
 }
 
 /** Health is checked at once and the gateway reads the change at its next request. */
-async function changed(tx: DbOrTx, service: Service) {
+export async function changed(tx: DbOrTx, service: Service) {
   await tx.update(inferenceServices).set({ updatedAt: sql`now()`, nextCheckAt: sql`now()` }).where(eq(inferenceServices.id, service.id));
 }
 
@@ -60,19 +60,25 @@ export async function addVariant(db: Db, orgId: string, actor: Actor, idOrName: 
   variantSchema.parse(raw); // bad input is refused before anything is locked
   const created = await db.transaction(async (tx) => {
     const s = await liveService(tx, orgId, idOrName);
-    const v = variantSchema.superRefine((x, ctx) => checkVariant(s.backend, x, ctx, [])).parse(raw);
-    if ((await variantsOf(tx, s.id)).some((x) => x.name === v.name)) throw new ConflictError(`The service has a variant named "${v.name}"`);
-    const { protocol, values } = await variantValues(tx, orgId, s, v);
-    if (protocol && protocol !== s.protocol) throw new ValidationError(`This version's server speaks ${protocol === "oip" ? "the Open Inference Protocol" : "the OpenAI API"}, the service the other`);
-    const [row] = await tx.insert(serviceVariants).values({ ...values, serviceId: s.id }).returning();
-    if (s.backend === "vllm") await tx.insert(serviceReplicas).values(v.endpoints.map((url) => ({ orgId, serviceId: s.id, variantId: row.id, url })));
+    const row = await insertVariant(tx, s, raw);
     await changed(tx, s);
-    await recordAudit(tx, { orgId, actor, action: "inference_service.variant.add", targetType: "inference_service", targetId: s.id, details: { variant: v.name, weight: v.weight } });
+    await recordAudit(tx, { orgId, actor, action: "inference_service.variant.add", targetType: "inference_service", targetId: s.id, details: { variant: row.name, weight: row.weight } });
     return row;
   });
   forgetService(created.serviceId);
   wakeRunner();
   return created;
+}
+
+/** A new variant of a locked, live service, checked against its backend (a rollout's candidate comes this way too). */
+export async function insertVariant(tx: DbOrTx, s: Service, raw: unknown): Promise<Variant> {
+  const v = variantSchema.superRefine((x, ctx) => checkVariant(s.backend, x, ctx, [])).parse(raw);
+  if ((await variantsOf(tx, s.id)).some((x) => x.name === v.name)) throw new ConflictError(`The service has a variant named "${v.name}"`);
+  const { protocol, values } = await variantValues(tx, s.orgId, s, v);
+  if (protocol && protocol !== s.protocol) throw new ValidationError(`This version's server speaks ${protocol === "oip" ? "the Open Inference Protocol" : "the OpenAI API"}, the service the other`);
+  const [row] = await tx.insert(serviceVariants).values({ ...values, serviceId: s.id }).returning();
+  if (s.backend === "vllm") await tx.insert(serviceReplicas).values(v.endpoints.map((url) => ({ orgId: s.orgId, serviceId: s.id, variantId: row.id, url })));
+  return row;
 }
 
 /** Weight, replicas, endpoints or the upstream key of one variant. */
@@ -91,11 +97,13 @@ export async function updateVariant(db: Db, orgId: string, actor: Actor, idOrNam
   wakeRunner();
 }
 
-async function applyVariantChange(tx: DbOrTx, s: Service, v: Variant, input: { weight?: number; replicas?: number; endpoints?: string[]; upstreamKey?: string | null }) {
+async function applyVariantChange(tx: DbOrTx, s: Service, v: Variant, input: { weight?: number; shadowPercent?: number; replicas?: number; endpoints?: string[]; upstreamKey?: string | null }) {
+  if ((input.shadowPercent ?? v.shadowPercent) > 0 && (input.weight ?? v.weight) > 0) throw new ValidationError("A shadow takes no live traffic: give it weight 0, or set shadowPercent to 0 first");
   if (input.replicas !== undefined && s.backend === "vllm") throw new ConflictError("The replicas of a vLLM variant are its endpoints: change those");
   if (input.endpoints && s.backend !== "vllm") throw new ConflictError("Anvil runs this variant's replicas: change their number, not endpoints");
   const set: Partial<Variant> = {};
   if (input.weight !== undefined) set.weight = input.weight;
+  if (input.shadowPercent !== undefined) set.shadowPercent = input.shadowPercent;
   if (input.replicas !== undefined) set.replicas = input.replicas;
   if (input.endpoints) {
     await tx.delete(serviceReplicas).where(and(eq(serviceReplicas.variantId, v.id), notInArray(serviceReplicas.url, input.endpoints)));
@@ -117,7 +125,8 @@ async function assertSomeTraffic(tx: DbOrTx, s: Service) {
  * the only variant (with several, the variant is named in the path).
  */
 export async function updateService(db: Db, orgId: string, actor: Actor, idOrName: string, raw: unknown) {
-  const { weights, ...fields } = updateServiceSchema.parse(raw);
+  const { weights, slo, sticky, autoscaling, alertWebhook, driftReference, ...fields } = updateServiceSchema.parse(raw);
+  const settings = Object.fromEntries(Object.entries({ slo, sticky, autoscaling, alertWebhook, driftReference }).filter(([, x]) => x !== undefined));
   const serviceId = await db.transaction(async (tx) => {
     const s = await liveService(tx, orgId, idOrName);
     const all = await variantsOf(tx, s.id);
@@ -127,12 +136,14 @@ export async function updateService(db: Db, orgId: string, actor: Actor, idOrNam
       for (const v of all) if (weights[v.name] !== undefined) await tx.update(serviceVariants).set({ weight: weights[v.name] }).where(eq(serviceVariants.id, v.id));
       await assertSomeTraffic(tx, s);
     }
+    if (settings.autoscaling && s.backend === "vllm") throw new ValidationError("Anvil cannot scale endpoints it does not run: autoscaling is for the process and kubernetes backends");
+    if (Object.keys(settings).length > 0) await tx.update(inferenceServices).set(settings).where(eq(inferenceServices.id, s.id));
     if (Object.values(fields).some((x) => x !== undefined)) {
       if (all.length !== 1) throw new ConflictError(`The service has ${all.length} variants: change one at /variants/{name}`);
       await applyVariantChange(tx, s, all[0], fields);
     }
     await changed(tx, s);
-    await recordAudit(tx, { orgId, actor, action: "inference_service.update", targetType: "inference_service", targetId: s.id, details: { weights, replicas: fields.replicas, endpoints: fields.endpoints?.length, upstreamKey: fields.upstreamKey === undefined ? undefined : Boolean(fields.upstreamKey) } });
+    await recordAudit(tx, { orgId, actor, action: "inference_service.update", targetType: "inference_service", targetId: s.id, details: { weights, settings: Object.keys(settings), replicas: fields.replicas, endpoints: fields.endpoints?.length, upstreamKey: fields.upstreamKey === undefined ? undefined : Boolean(fields.upstreamKey) } });
     return s.id;
   });
   forgetService(serviceId);
@@ -150,12 +161,17 @@ export async function removeVariant(db: Db, orgId: string, actor: Actor, idOrNam
     const others = (await variantsOf(tx, s.id)).filter((x) => x.id !== v.id);
     if (others.length === 0) throw new ConflictError("A service keeps at least one variant: delete the service instead");
     if (others.every((x) => x.weight === 0)) throw new ConflictError("The other variants have no traffic: give one a weight first");
-    if (s.backend === "process") await stopProcessReplicas(tx, s, v.id);
-    await tx.delete(serviceVariants).where(eq(serviceVariants.id, v.id));
+    await dropVariant(tx, s, v);
     await changed(tx, s);
     await recordAudit(tx, { orgId, actor, action: "inference_service.variant.remove", targetType: "inference_service", targetId: s.id, details: { variant: name } });
     return s.id;
   });
   forgetService(serviceId);
   wakeRunner();
+}
+
+/** Removes a variant of a locked service: its process replicas' runs stop with it. */
+export async function dropVariant(tx: DbOrTx, s: Service, v: Variant) {
+  if (s.backend === "process") await stopProcessReplicas(tx, s, v.id);
+  await tx.delete(serviceVariants).where(eq(serviceVariants.id, v.id));
 }

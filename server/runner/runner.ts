@@ -10,11 +10,12 @@ import { runController } from "./run-reconciler";
 import { sweepController } from "@/server/sweeps/sweep-controller";
 import { taskController } from "@/server/pipelines/task-controller";
 import { serviceController } from "@/server/inference/service-controller";
+import { rolloutController } from "@/server/traffic/rollout-controller";
 
 export type { Controller, FaultPoint, RunnerOptions } from "./controller";
 
 /** Every lifecycle the runner drives; a new one is a new entry here and nothing else. */
-const CONTROLLERS: Controller[] = [runController as unknown as Controller, sweepController as unknown as Controller, taskController as unknown as Controller, serviceController as unknown as Controller];
+const CONTROLLERS: Controller[] = [runController as unknown as Controller, sweepController as unknown as Controller, taskController as unknown as Controller, serviceController as unknown as Controller, rolloutController as unknown as Controller];
 
 export interface RunOnceResult { claimed: number; errors: number }
 

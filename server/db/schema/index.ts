@@ -9,3 +9,4 @@ export * from "./datasets";
 export * from "./pipelines";
 export * from "./registry";
 export * from "./inference";
+export * from "./traffic";

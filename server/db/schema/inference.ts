@@ -27,6 +27,15 @@ export const inferenceServices = pgTable("inference_services", {
   /** openai: /v1/chat/completions, /v1/completions, /v1/models; oip: KServe v2 /v2/models/{name}/infer. */
   protocol: text("protocol").$type<"openai" | "oip">().notNull().default("openai"),
   statusMessage: text("status_message"),
+  /** What the service must hold (error rate, p95 latency and TTFT): rollouts and alerts judge by it. */
+  slo: jsonb("slo").$type<ServiceSlo>(),
+  /** Sticky assignment: the same key (a header's or a body field's value) always gets the same variant. */
+  sticky: jsonb("sticky").$type<StickyKey>(),
+  autoscaling: jsonb("autoscaling").$type<AutoscalingPolicy>(),
+  /** Alerts are also POSTed here (JSON), when set. */
+  alertWebhook: text("alert_webhook"),
+  /** Drift is measured against requests in this window (default: each variant's first sampled requests). */
+  driftReference: jsonb("drift_reference").$type<{ from: string; to: string }>(),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -34,6 +43,23 @@ export const inferenceServices = pgTable("inference_services", {
   uniqueIndex("inference_services_name_idx").on(t.orgId, t.name),
   index("inference_services_due_idx").on(t.nextCheckAt).where(sql`next_check_at is not null`),
 ]);
+
+/** Thresholds a service must hold; a rollout's analysis and the SLO alerts read them. */
+export interface ServiceSlo { maxErrorRate?: number; maxP95LatencyMs?: number; maxP95TtftMs?: number }
+
+export interface StickyKey { from: "header" | "field"; name: string }
+
+/**
+ * Replicas follow one signal of the replicas' load (per replica, averaged), as the HPA does:
+ * desired = ceil(current × value / target), held within [min, max]; a scale-down waits until
+ * every recommendation of its window agrees (stabilisation), a scale-up waits its own window.
+ */
+export interface AutoscalingPolicy {
+  minReplicas: number; maxReplicas: number;
+  metric: "concurrency" | "queue" | "kv_cache" | "ttft";
+  target: number;
+  scaleUpWindowSeconds: number; scaleDownWindowSeconds: number;
+}
 
 /** A kubernetes variant's Deployment: the vLLM image, the model it loads (`--model`), GPUs per replica, extra arguments. */
 export interface KubeVariantSpec { image: string; model: string; gpus: number; args: string[] }
@@ -57,8 +83,12 @@ export const serviceVariants = pgTable("service_variants", {
   replicas: integer("replicas").notNull().default(1),
   /** kubernetes: what the Deployment runs. */
   spec: jsonb("spec").$type<KubeVariantSpec>(),
+  /** Above 0, a shadow: it gets this percentage of requests copied to it, its answers discarded, its metrics kept. */
+  shadowPercent: integer("shadow_percent").notNull().default(0),
+  /** Autoscaling's recent recommendations (the stabilisation windows read them). */
+  recommendations: jsonb("recommendations").$type<Array<{ at: number; replicas: number }>>().notNull().default([]),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex("service_variants_name_idx").on(t.serviceId, t.name), check("service_variants_weight", sql`weight >= 0`)]);
+}, (t) => [uniqueIndex("service_variants_name_idx").on(t.serviceId, t.name), check("service_variants_weight", sql`weight >= 0`), check("service_variants_shadow", sql`shadow_percent between 0 and 100`)]);
 
 /** A replica: where requests go, its health and the load it reported (vLLM's /metrics). */
 export const serviceReplicas = pgTable("service_replicas", {
@@ -76,6 +106,7 @@ export const serviceReplicas = pgTable("service_replicas", {
   /** From /metrics when it has vLLM's: queue depth and KV-cache use (0–1). */
   waiting: integer("waiting"),
   kvCacheUsage: doublePrecision("kv_cache_usage"),
+  running: integer("running"),
 }, (t) => [uniqueIndex("service_replicas_url_idx").on(t.serviceId, t.url), check("service_replicas_state", sql`state in ('starting', 'ready', 'unhealthy')`)]);
 
 /**
@@ -93,6 +124,11 @@ export const serviceStats = pgTable("service_stats", {
   completionTokens: integer("completion_tokens").notNull().default(0),
   latency: jsonb("latency").$type<number[]>().notNull(),
   ttft: jsonb("ttft").$type<number[]>().notNull(),
+  /** Sums and sums of squares (ms), for means and variances (Welch's test). */
+  latencySum: doublePrecision("latency_sum").notNull().default(0),
+  latencySumSq: doublePrecision("latency_sum_sq").notNull().default(0),
+  ttftSum: doublePrecision("ttft_sum").notNull().default(0),
+  ttftSumSq: doublePrecision("ttft_sum_sq").notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.serviceId, t.variant, t.minute] })]);
 
 /** A sample of requests through the gateway (the first 20 of each minute per service). */

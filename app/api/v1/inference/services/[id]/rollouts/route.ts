@@ -1,0 +1,4 @@
+import { trafficRoutes as r } from "@/server/api/rest/traffic-routes";
+
+export const GET = r.rollouts;
+export const POST = r.startRollout;

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { ValidationError } from "@/server/errors";
+import { getServiceRow } from "@/server/inference/service-rows";
+import type { Permission } from "@/server/tenancy/permissions";
+import { acknowledgeAlerts, alertsOf } from "@/server/traffic/alerts";
+import { recordFeedback } from "@/server/traffic/feedback";
+import { actOnRollout, getRollout, listRollouts, startRollout, type RolloutAction } from "@/server/traffic/rollouts";
+import { readJson, restRoute, type RestContext } from "./handler";
+import { refuseRunToken, requirePermission } from "./principal";
+
+const route = <T extends Record<string, string>>(permission: Permission, handler: (ctx: RestContext<T>) => Promise<Response>) => restRoute<T>(async (ctx) => {
+  refuseRunToken(ctx.principal);
+  requirePermission(ctx.principal, permission);
+  return handler(ctx);
+});
+
+const ACTIONS = ["pause", "resume", "promote", "rollback"] as const;
+const actionSchema = z.enum(ACTIONS, { message: `The action is one of ${ACTIONS.join(", ")}` });
+
+/** `/api/v1/inference/services/{id}/…`: rollouts, feedback, alerts. `{id}` is the service's id or name. */
+export const trafficRoutes = {
+  rollouts: route<{ id: string }>("service:read", async (ctx) => Response.json({ rollouts: await listRollouts(ctx.db, ctx.principal.org.id, ctx.params.id) })),
+  startRollout: route<{ id: string }>("service:update", async (ctx) => {
+    const r = await startRollout(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, await readJson(ctx.req));
+    return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, r.id), { status: 201 });
+  }),
+  rollout: route<{ id: string; rollout: string }>("service:read", async (ctx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(ctx.params.rollout)) throw new ValidationError("A rollout id is a UUID");
+    return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, ctx.params.rollout));
+  }),
+  actOnRollout: route<{ id: string; rollout: string; action: string }>("service:update", async (ctx) => {
+    if (!/^[0-9a-f-]{36}$/i.test(ctx.params.rollout)) throw new ValidationError("A rollout id is a UUID");
+    const action: RolloutAction = actionSchema.parse(ctx.params.action);
+    await actOnRollout(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, ctx.params.rollout, action);
+    return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, ctx.params.rollout));
+  }),
+  feedback: route<{ id: string }>("service:execute", async (ctx) => Response.json(await recordFeedback(ctx.db, ctx.principal.org.id, ctx.params.id, await readJson(ctx.req)), { status: 201 })),
+  alerts: route<{ id: string }>("service:read", async (ctx) => {
+    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    return Response.json({ alerts: await alertsOf(ctx.db, service.id) });
+  }),
+  acknowledgeAlerts: route<{ id: string }>("service:update", async (ctx) => {
+    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    return Response.json({ acknowledged: await acknowledgeAlerts(ctx.db, service) });
+  }),
+};
