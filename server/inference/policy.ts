@@ -88,8 +88,8 @@ export function stickyPoint(key: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   // A final avalanche (murmur3's fmix32): FNV's low bits alone spread similar keys poorly.
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0; h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0; h ^= h >>> 16;
-  return h / 2 ** 32;
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
 }
 
 /** The sticky key of a request: a header's value or a top-level body field's (string or number). */

@@ -28,7 +28,7 @@ export async function variantValues(db: DbOrTx, orgId: string, service: { name: 
   return {
     protocol,
     values: {
-      orgId, name: v.name, weight: v.weight, modelVersionId, replicas: service.backend === "vllm" ? v.endpoints.length : v.replicas,
+      orgId, name: v.name, weight: v.weight, shadowPercent: v.shadowPercent, modelVersionId, replicas: service.backend === "vllm" ? v.endpoints.length : v.replicas,
       servedModel: v.servedModel ?? service.name,
       // Anvil's own replicas take a key of their own, which only the gateway and the health checks send.
       upstreamKey: service.backend !== "vllm" ? seal(randomBytes(24).toString("base64url")) : v.upstreamKey ? seal(v.upstreamKey) : null,
