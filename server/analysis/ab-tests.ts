@@ -85,8 +85,8 @@ export function wilson(successes: number, n: number, z = 1.959963984540054): [nu
   const z2n = (z * z) / n;
   const center = (p + z2n / 2) / (1 + z2n);
   const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
-  // Clamped: at 0/n and n/n the bound is exactly 0 or 1, which rounding can overshoot by an ulp.
-  return [Math.max(0, center - half), Math.min(1, center + half)];
+  // At 0/n and n/n the bound is exactly 0 or 1; the arithmetic misses it by an ulp either way.
+  return [successes === 0 ? 0 : Math.max(0, center - half), successes === n ? 1 : Math.min(1, center + half)];
 }
 
 export interface ProportionTestResult {

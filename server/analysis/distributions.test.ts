@@ -63,7 +63,7 @@ describe("gamma and beta functions", () => {
   it("regularized incomplete beta: closed forms (DLMF 8.17)", () => {
     expect(regularizedBeta(0.3, 2.5, 1)).toBeCloseTo(0.3 ** 2.5, 14); // I_x(a, 1) = x^a
     expect(regularizedBeta(0.3, 1, 4.5)).toBeCloseTo(1 - 0.7 ** 4.5, 14); // I_x(1, b) = 1 − (1−x)^b
-    expect(regularizedBeta(0.5, 7.3, 7.3)).toBeCloseTo(0.5, 14); // symmetry
+    expect(regularizedBeta(0.5, 7.3, 7.3)).toBeCloseTo(0.5, 13); // symmetry
     expect(regularizedBeta(0.2, 3, 4) + regularizedBeta(0.8, 4, 3)).toBeCloseTo(1, 14);
     expect([regularizedBeta(0, 2, 3), regularizedBeta(1, 2, 3)]).toEqual([0, 1]);
   });
@@ -137,8 +137,8 @@ describe("chi-square", () => {
 describe("Kolmogorov distribution Q_KS", () => {
   it("reproduces a published asymptotic p-value", () => {
     // Sawyer, Washington Univ. Math 408 notes, two-sample KS on the salivation data (Table 5.7):
-    // J* = √(mn/(m+n))·D = 1.3416 → "approximate P-value = 0.0546".
-    expect(kolmogorovQ(1.3416)).toBeCloseTo(0.0546, 4);
+    // m = n = 10, D = 0.6, J* = √(mn/(m+n))·D = 1.3416 → "approximate P-value = 0.0546".
+    expect(kolmogorovQ(Math.sqrt(5) * 0.6)).toBeCloseTo(0.0546, 4);
   });
 
   it("gives the tabulated large-sample critical coefficients c(α)", () => {
@@ -154,7 +154,7 @@ describe("Kolmogorov distribution Q_KS", () => {
   it("is continuous where the two series meet and has the right limits", () => {
     expect(kolmogorovQ(1.18 - 1e-12)).toBeCloseTo(kolmogorovQ(1.18), 11);
     expect(kolmogorovQ(0)).toBe(1);
-    expect(kolmogorovQ(0.2)).toBeCloseTo(1, 12);
+    expect(kolmogorovQ(0.2)).toBeCloseTo(1 - (Math.sqrt(2 * Math.PI) / 0.2) * Math.exp(-(Math.PI ** 2) / 0.32), 15); // one theta term
     expect(kolmogorovQ(5)).toBeLessThan(1e-20);
   });
 });

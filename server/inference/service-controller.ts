@@ -6,6 +6,7 @@ import type { Controller } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
 import { getObjectStore } from "@/server/storage";
 import { forgetService } from "./gateway-state";
+import { autoscale } from "./autoscaler";
 import { ensureKubernetesReplicas } from "./kube-replicas";
 import { ensureProcessReplicas } from "./process-replicas";
 import { serviceLifecycle, type ServiceStatus } from "./service-lifecycle";
@@ -22,7 +23,8 @@ const DEPLOY_GRACE_MS = 5 * 60_000;
 export const serviceController: Controller<typeof inferenceServices> = {
   lifecycle: serviceLifecycle,
   reconcile: async (db, opts, service, signal) => {
-    const variants = await variantsOf(db, service.id);
+    let variants = await variantsOf(db, service.id);
+    if (await autoscale(db, service, variants, await replicasOf(db, service.id))) variants = await variantsOf(db, service.id);
     let backendProblem: string | null = null;
     if (service.backend === "process") await ensureProcessReplicas(db, getObjectStore(), service, variants);
     if (service.backend === "kubernetes") {
@@ -39,7 +41,7 @@ export const serviceController: Controller<typeof inferenceServices> = {
       const p = results[i];
       // A replica Anvil runs whose server is still starting is "starting", not unhealthy.
       const starting = !p.ready && service.backend !== "vllm" && r.state === "starting";
-      await db.update(serviceReplicas).set({ state: p.ready ? "ready" : starting ? "starting" : "unhealthy", lastError: starting ? null : p.error, checkedAt: sql`now()`, waiting: p.waiting, kvCacheUsage: p.kvCacheUsage })
+      await db.update(serviceReplicas).set({ state: p.ready ? "ready" : starting ? "starting" : "unhealthy", lastError: starting ? null : p.error, checkedAt: sql`now()`, running: p.running, waiting: p.waiting, kvCacheUsage: p.kvCacheUsage })
         .where(eq(serviceReplicas.id, r.id));
     }
     forgetService(service.id); // the gateway reads the new health at its next request

@@ -2,6 +2,9 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { serviceStats, type ServiceSlo, type VariantCounters } from "@/server/db/schema";
 import { BUCKETS_MS } from "@/server/inference/gateway-state";
+import { histogramQuantile } from "@/server/inference/histogram";
+
+export { histogramQuantile };
 
 /**
  * A variant's traffic over a window, read as the difference of its cumulative counters at two
@@ -29,26 +32,6 @@ export function difference(now: VariantCounters, before: VariantCounters | null)
     requests: now.requests - before.requests, errors: now.errors - before.errors,
     latency: now.latency.map((v, i) => v - (before.latency[i] ?? 0)), ttft: now.ttft.map((v, i) => v - (before.ttft[i] ?? 0)),
   };
-}
-
-/**
- * The q-quantile of a histogram, interpolated linearly inside its bucket as Prometheus's
- * histogram_quantile does; in the open last bucket, its lower bound.
- */
-export function histogramQuantile(counts: number[], q: number): number | null {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const rank = q * total;
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] > 0 && seen + counts[i] >= rank) {
-      if (i >= BUCKETS_MS.length) return BUCKETS_MS.at(-1)!;
-      const lo = i === 0 ? 0 : BUCKETS_MS[i - 1];
-      return Math.round(lo + ((BUCKETS_MS[i] - lo) * (rank - seen)) / counts[i]);
-    }
-    seen += counts[i];
-  }
-  return null;
 }
 
 export interface WindowSummary { requests: number; errors: number; errorRate: number | null; p95LatencyMs: number | null; p95TtftMs: number | null }

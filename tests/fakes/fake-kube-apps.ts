@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { FakeVllm } from "./fake-vllm";
+import { FakeVllm, type FakeVllmOptions } from "./fake-vllm";
 
 /**
  * A Kubernetes API server for Deployments (apps/v1), Services, Secrets and Pods (v1), with a
@@ -14,7 +14,11 @@ import { FakeVllm } from "./fake-vllm";
  * address cannot hold every pod's fixed port here, the container port in the pod's spec is the
  * port the fake bound (the one deviation: a real pod keeps the template's).
  */
-export interface FakeKubeAppsOptions { token?: string; gpus?: number; readyAfterMs?: number }
+export interface FakeKubeAppsOptions {
+  token?: string; gpus?: number; readyAfterMs?: number;
+  /** How each pod's fake vLLM answers (timings, concurrency). */
+  vllm?: Partial<FakeVllmOptions>;
+}
 
 interface Obj { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels?: Record<string, string>; uid: string; resourceVersion: string; creationTimestamp: string; deletionTimestamp?: string }; spec?: Record<string, unknown>; stringData?: Record<string, string>; status?: Record<string, unknown> }
 interface Container { name: string; image: string; args?: string[]; env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>; ports?: Array<{ name?: string; containerPort: number }>; resources?: { limits?: Record<string, string> } }
@@ -105,7 +109,7 @@ export class FakeKubeApps {
     }
     if (!pod.server) {
       const arg = (flag: string) => { const i = (c.args ?? []).indexOf(flag); return i >= 0 ? c.args![i + 1] : undefined; };
-      pod.server = await new FakeVllm({ model: arg("--served-model-name") ?? arg("--model"), apiKey: ref ? secret!.stringData?.[ref.key] : undefined, host: `127.0.0.${this.nextIp++}`, ttftMs: 5, tokenMs: 1, tokens: 4 }).listen();
+      pod.server = await new FakeVllm({ model: arg("--served-model-name") ?? arg("--model"), apiKey: ref ? secret!.stringData?.[ref.key] : undefined, host: `127.0.0.${this.nextIp++}`, ttftMs: 5, tokenMs: 1, tokens: 4, ...this.opts.vllm }).listen();
       const bound = new URL(pod.server.url);
       c.ports = (c.ports ?? []).map((p) => (p.name === "http" ? { ...p, containerPort: Number(bound.port) } : p));
       Object.assign(status, { phase: "Running", podIP: bound.hostname, conditions: [{ type: "PodScheduled", status: "True" }] });

@@ -7,20 +7,20 @@ import { httpCall, snippet } from "../http-call";
  * `/metrics` (vLLM's names) when it is there. Open Inference Protocol endpoints: `/v2/health/ready`
  * and `/v2/models/{name}`. Talks to the endpoint only; the caller records what it says.
  */
-export interface ProbeResult { ready: boolean; error: string | null; waiting: number | null; kvCacheUsage: number | null }
+export interface ProbeResult { ready: boolean; error: string | null; running: number | null; waiting: number | null; kvCacheUsage: number | null }
 
 const SYSTEM = "the endpoint";
 
 export async function probeEndpoint(url: string, opts: { protocol: "openai" | "oip"; servedModel: string; key?: string; signal: AbortSignal; timeoutMs?: number }): Promise<ProbeResult> {
   const headers = opts.key ? { authorization: `Bearer ${opts.key}` } : undefined;
   const call = (path: string, auth = false) => httpCall(SYSTEM, `${url}${path}`, { method: "GET", headers: auth ? headers : undefined, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 3000 });
-  const down = (error: string): ProbeResult => ({ ready: false, error, waiting: null, kvCacheUsage: null });
+  const down = (error: string): ProbeResult => ({ ready: false, error, running: null, waiting: null, kvCacheUsage: null });
   try {
     if (opts.protocol === "oip") {
       const ready = await call("/v2/health/ready");
       if (ready.status !== 200) return down(`/v2/health/ready answered ${ready.status}`);
       const model = await call(`/v2/models/${encodeURIComponent(opts.servedModel)}`, true);
-      return model.status === 200 ? { ready: true, error: null, waiting: null, kvCacheUsage: null } : down(`/v2/models/${opts.servedModel} answered ${model.status}: ${snippet(model.text, 120)}`);
+      return model.status === 200 ? { ready: true, error: null, running: null, waiting: null, kvCacheUsage: null } : down(`/v2/models/${opts.servedModel} answered ${model.status}: ${snippet(model.text, 120)}`);
     }
     const health = await call("/health");
     if (health.status !== 200) return down(`/health answered ${health.status}`);
@@ -33,7 +33,7 @@ export async function probeEndpoint(url: string, opts: { protocol: "openai" | "o
     } catch { return down("/v1/models did not answer JSON"); }
     if (!ids.includes(opts.servedModel)) return down(`serves ${ids.join(", ") || "no model"}, not ${opts.servedModel}`);
     const metrics = await call("/metrics").catch(() => null);
-    const load = metrics?.status === 200 ? parseLoad(metrics.text) : { waiting: null, kvCacheUsage: null };
+    const load = metrics?.status === 200 ? parseLoad(metrics.text) : { running: null, waiting: null, kvCacheUsage: null };
     return { ready: true, error: null, ...load };
   } catch (err) {
     if (err instanceof RemoteCallError) return down(err.message);
@@ -41,17 +41,19 @@ export async function probeEndpoint(url: string, opts: { protocol: "openai" | "o
   }
 }
 
-/** Sums vllm:num_requests_waiting over engines; the largest vllm:kv_cache_usage_perc (older: gpu_cache_usage_perc). */
-export function parseLoad(text: string): { waiting: number | null; kvCacheUsage: number | null } {
+/** Sums vllm:num_requests_running and _waiting over engines; the largest vllm:kv_cache_usage_perc (older: gpu_cache_usage_perc). */
+export function parseLoad(text: string): { running: number | null; waiting: number | null; kvCacheUsage: number | null } {
+  let running: number | null = null;
   let waiting: number | null = null;
   let kv: number | null = null;
   for (const line of text.split("\n")) {
-    const m = /^(vllm:num_requests_waiting|vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)\s*$/.exec(line);
+    const m = /^(vllm:num_requests_running|vllm:num_requests_waiting|vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)\s*$/.exec(line);
     if (!m) continue;
     const v = Number(m[2]);
     if (!Number.isFinite(v)) continue;
-    if (m[1] === "vllm:num_requests_waiting") waiting = (waiting ?? 0) + v;
+    if (m[1] === "vllm:num_requests_running") running = (running ?? 0) + v;
+    else if (m[1] === "vllm:num_requests_waiting") waiting = (waiting ?? 0) + v;
     else kv = Math.max(kv ?? 0, v);
   }
-  return { waiting, kvCacheUsage: kv };
+  return { running, waiting, kvCacheUsage: kv };
 }
