@@ -53,13 +53,22 @@ async function kubernetesCluster(db: Db, orgId: string, nameOrId: string) {
 }
 
 function serviceView(s: Service) {
-  return { id: s.id, name: s.name, status: s.status as ServiceStatus, statusMessage: s.statusMessage, backend: s.backend, protocol: s.protocol, createdAt: s.createdAt, updatedAt: s.updatedAt };
+  return {
+    id: s.id, name: s.name, status: s.status as ServiceStatus, statusMessage: s.statusMessage, backend: s.backend, protocol: s.protocol, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    slo: s.slo, sticky: s.sticky, autoscaling: s.autoscaling, driftReference: s.driftReference,
+    // A webhook URL often carries its token (Slack's do): only where it points is shown.
+    alertWebhook: s.alertWebhook ? webhookHost(s.alertWebhook) : null,
+  };
+}
+
+function webhookHost(url: string) {
+  try { return `${new URL(url).host}/…`; } catch { return "set"; }
 }
 
 function variantView(v: Variant, models: Array<{ id: string; name: string; version: number }>, replicas: Array<{ variantId: string; state: string }>) {
   const model = models.find((m) => m.id === v.modelVersionId);
   return {
-    name: v.name, weight: v.weight, servedModel: v.servedModel, model: model ? { name: model.name, version: model.version } : null, desiredReplicas: v.replicas,
+    name: v.name, weight: v.weight, shadowPercent: v.shadowPercent, servedModel: v.servedModel, model: model ? { name: model.name, version: model.version } : null, desiredReplicas: v.replicas,
     hasUpstreamKey: v.upstreamKey !== null, spec: v.spec,
     replicas: { total: replicas.filter((r) => r.variantId === v.id).length, ready: replicas.filter((r) => r.variantId === v.id && r.state === "ready").length },
   };
@@ -101,7 +110,7 @@ export async function getService(db: DbOrTx, orgId: string, idOrName: string) {
   return {
     ...serviceView(s),
     variants: variants.map((v) => variantView(v, models, replicas)),
-    replicas: replicas.map((r) => ({ id: r.id, variant: variantName(r.variantId), url: r.url, runId: r.runId, restarts: r.restarts, state: r.state, lastError: r.lastError, checkedAt: r.checkedAt, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage })),
+    replicas: replicas.map((r) => ({ id: r.id, variant: variantName(r.variantId), url: r.url, runId: r.runId, restarts: r.restarts, state: r.state, lastError: r.lastError, checkedAt: r.checkedAt, running: r.running, waiting: r.waiting, kvCacheUsage: r.kvCacheUsage })),
     stats: stats.map((m) => ({ minute: m.minute, variant: m.variant, requests: m.requests, errors: m.errors, promptTokens: m.promptTokens, completionTokens: m.completionTokens, latency: m.latency, ttft: m.ttft })),
     requests: requests.map((r) => ({ at: r.at, variant: r.variant, path: r.path, status: r.status, replica: r.replica, stream: r.stream === "yes", latencyMs: r.latencyMs, ttftMs: r.ttftMs, promptTokens: r.promptTokens, completionTokens: r.completionTokens, error: r.error, attempts: r.attempts })),
   };
