@@ -83,6 +83,7 @@ ALTER TABLE "inference_services" ADD COLUMN "slo" jsonb;--> statement-breakpoint
 ALTER TABLE "inference_services" ADD COLUMN "sticky" jsonb;--> statement-breakpoint
 ALTER TABLE "inference_services" ADD COLUMN "autoscaling" jsonb;--> statement-breakpoint
 ALTER TABLE "inference_services" ADD COLUMN "alert_webhook" text;--> statement-breakpoint
+ALTER TABLE "inference_services" ADD COLUMN "experiment" jsonb;--> statement-breakpoint
 ALTER TABLE "inference_services" ADD COLUMN "drift_reference" jsonb;--> statement-breakpoint
 ALTER TABLE "service_replicas" ADD COLUMN "running" integer;--> statement-breakpoint
 ALTER TABLE "service_stats" ADD COLUMN "latency_sum" double precision DEFAULT 0 NOT NULL;--> statement-breakpoint

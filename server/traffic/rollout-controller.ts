@@ -5,6 +5,7 @@ import { replicasOf, variantsOf } from "@/server/inference/service-rows";
 import type { Controller } from "@/server/runner/controller";
 import { systemActor } from "@/server/tenancy/actor";
 import { deliverAlert } from "./alerts";
+import { watchServicesThrottled } from "./monitor";
 import { rolloutLifecycle, type Rollout } from "./rollout-lifecycle";
 import { advance, applyStep, finish, recordEvent, rollbackAlert, stepStart, type Pair } from "./rollout-steps";
 import { countersOf, difference, judge, summarizeWindow } from "./window";
@@ -26,6 +27,8 @@ interface Next { version: number; delayMs: number; set: { statusMessage?: string
  */
 export const rolloutController: Controller<typeof serviceRollouts> = {
   lifecycle: rolloutLifecycle,
+  // SLO and drift alerts and A/B auto-promotion: watched here, beside the rollouts, twice a minute.
+  housekeeping: (db) => watchServicesThrottled(db),
   reconcile: async (db, opts, claimed, signal) => {
     let alert: number | null = null;
     const next = await db.transaction(async (tx): Promise<Next | null> => {

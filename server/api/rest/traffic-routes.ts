@@ -3,6 +3,10 @@ import { ValidationError } from "@/server/errors";
 import { getServiceRow } from "@/server/inference/service-rows";
 import type { Permission } from "@/server/tenancy/permissions";
 import { acknowledgeAlerts, alertsOf } from "@/server/traffic/alerts";
+import { scalingEventsOf } from "@/server/inference/autoscaler";
+import { variantNameSchema } from "@/server/inference/service-input";
+import { driftReport } from "@/server/traffic/drift-monitor";
+import { abAnalysis, promoteVariant, setExperiment } from "@/server/traffic/experiments";
 import { recordFeedback } from "@/server/traffic/feedback";
 import { actOnRollout, getRollout, listRollouts, startRollout, type RolloutAction } from "@/server/traffic/rollouts";
 import { readJson, restRoute, type RestContext } from "./handler";
@@ -17,7 +21,7 @@ const route = <T extends Record<string, string>>(permission: Permission, handler
 const ACTIONS = ["pause", "resume", "promote", "rollback"] as const;
 const actionSchema = z.enum(ACTIONS, { message: `The action is one of ${ACTIONS.join(", ")}` });
 
-/** `/api/v1/inference/services/{id}/…`: rollouts, feedback, alerts. `{id}` is the service's id or name. */
+/** `/api/v1/inference/services/{id}/…`: rollouts, the A/B test, feedback, drift, autoscaling decisions, alerts. `{id}` is the service's id or name. */
 export const trafficRoutes = {
   rollouts: route<{ id: string }>("service:read", async (ctx) => Response.json({ rollouts: await listRollouts(ctx.db, ctx.principal.org.id, ctx.params.id) })),
   startRollout: route<{ id: string }>("service:update", async (ctx) => {
@@ -35,6 +39,21 @@ export const trafficRoutes = {
     return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, ctx.params.rollout));
   }),
   feedback: route<{ id: string }>("service:execute", async (ctx) => Response.json(await recordFeedback(ctx.db, ctx.principal.org.id, ctx.params.id, await readJson(ctx.req)), { status: 201 })),
+  analysis: route<{ id: string }>("service:read", async (ctx) => {
+    const since = new URL(ctx.req.url).searchParams.get("since") ?? undefined;
+    return Response.json(await abAnalysis(ctx.db, ctx.principal.org.id, ctx.params.id, { since }));
+  }),
+  setExperiment: route<{ id: string }>("service:update", async (ctx) => Response.json({ experiment: await setExperiment(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, await readJson(ctx.req)) })),
+  promote: route<{ id: string }>("service:update", async (ctx) => {
+    const { variant } = z.object({ variant: variantNameSchema }).strict().parse(await readJson(ctx.req));
+    await promoteVariant(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, variant);
+    return Response.json(await abAnalysis(ctx.db, ctx.principal.org.id, ctx.params.id));
+  }),
+  drift: route<{ id: string }>("service:read", async (ctx) => Response.json(await driftReport(ctx.db, ctx.principal.org.id, ctx.params.id))),
+  scaling: route<{ id: string }>("service:read", async (ctx) => {
+    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    return Response.json({ policy: service.autoscaling, events: await scalingEventsOf(ctx.db, service.id) });
+  }),
   alerts: route<{ id: string }>("service:read", async (ctx) => {
     const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
     return Response.json({ alerts: await alertsOf(ctx.db, service.id) });

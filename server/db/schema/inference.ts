@@ -34,6 +34,8 @@ export const inferenceServices = pgTable("inference_services", {
   autoscaling: jsonb("autoscaling").$type<AutoscalingPolicy>(),
   /** Alerts are also POSTed here (JSON), when set. */
   alertWebhook: text("alert_webhook"),
+  /** The A/B test: the metric it decides on, the smallest effect worth finding, and whether a significant winner is promoted by itself. */
+  experiment: jsonb("experiment").$type<Experiment>(),
   /** Drift is measured against requests in this window (default: each variant's first sampled requests). */
   driftReference: jsonb("drift_reference").$type<{ from: string; to: string }>(),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
@@ -46,6 +48,12 @@ export const inferenceServices = pgTable("inference_services", {
 
 /** Thresholds a service must hold; a rollout's analysis and the SLO alerts read them. */
 export interface ServiceSlo { maxErrorRate?: number; maxP95LatencyMs?: number; maxP95TtftMs?: number }
+
+export interface Experiment {
+  metric: "success" | "latency" | "ttft" | "thumbs" | "score"; minimumEffect: number; alpha: number; power: number; autoPromote: boolean; startedAt: string;
+  /** Set when a winner was promoted (by hand or by itself): the test is over. */
+  outcome?: { variant: string; at: string; by: string; reason: string };
+}
 
 export interface StickyKey { from: "header" | "field"; name: string }
 

@@ -1,0 +1,3 @@
+import { trafficRoutes as r } from "@/server/api/rest/traffic-routes";
+
+export const POST = r.promote;
