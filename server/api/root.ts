@@ -5,6 +5,7 @@ import { sweepsRouter } from "./routers/sweeps";
 import { pipelinesRouter } from "./routers/pipelines";
 import { registryRouter } from "./routers/registry";
 import { inferenceRouter } from "./routers/inference";
+import { trafficRouter } from "./routers/traffic";
 import { experimentsRouter } from "./routers/experiments";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   pipelines: pipelinesRouter,
   registry: registryRouter,
   inference: inferenceRouter,
+  traffic: trafficRouter,
 });
 
 export type AppRouter = typeof appRouter;

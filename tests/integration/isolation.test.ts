@@ -56,7 +56,8 @@ async function victimOrg() {
   await caller.registry.setAlias({ org: b.slug, name: MODEL, alias: "victim-alias", version: 1 });
   const service = await caller.inference.create({ org: b.slug, service: { name: MODEL, backend: "vllm", protocol: "openai", servedModel: "victim-served-model", endpoints: ["http://127.0.0.1:9/victim-endpoint"], upstreamKey: "victim-upstream-key" } });
   const task = await caller.pipelines.create({ org: b.slug, task: { name: "victim-task-name", mode: "CONTINUOUS", modelName: "victim-model-name", datasetId: dataset.dataset.id, hyperparameters: { victim_hp: 42 }, maxIterations: 3 } });
-  const ids: Record<string, string> = { serviceId: service.id, variant: "primary", alias: "victim-alias", datasetVersionId: dataset.version.id, taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
+  const rollout = await caller.traffic.startRollout({ org: b.slug, serviceId: service.id, rollout: { strategy: "canary", candidate: { name: "victim-candidate", servedModel: "victim-served-model", endpoints: ["http://127.0.0.1:9/victim-candidate"] }, intervalSeconds: 60, minRequests: 20 } as never });
+  const ids: Record<string, string> = { serviceId: service.id, rolloutId: rollout.id, variant: "primary", alias: "victim-alias", datasetVersionId: dataset.version.id, taskId: task.id, datasetId: dataset.dataset.id, validationDatasetId: dataset.dataset.id, testDatasetId: dataset.dataset.id, poolId: pool.id, queueId: queue.id, sweepId: sweep.id, clusterId: cluster.id, runId: run.id, userId: member.id, keyId: key.id, invitationId: invitations[0].id, projectId: project.id, experimentId: (await caller.runs.get({ org: b.slug, runId: run.id })).experimentId };
   return { b, ids, revokedKey: revoked.key, invitationToken: invited.token!, runToken: token };
 }
 
@@ -160,7 +161,7 @@ describe("tenant isolation", () => {
     const secrets = distinctiveValues(before);
     const routes = findRoutes().filter((r) => !(r.route in NOT_TENANT_SCOPED));
     expect(routes.length).toBeGreaterThanOrEqual(6);
-    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1", name: MODEL, alias: ids.alias, service: MODEL, variant: "primary" };
+    const pathValues: Record<string, string | string[]> = { runId: ids.runId, path: ["victim", "model.json"], version: "1", name: MODEL, alias: ids.alias, service: MODEL, variant: "primary", rollout: ids.rolloutId, action: "rollback" };
     const body = { metrics: [{ key: "x", value: 1, step: 0 }], params: { a: 1 }, tags: { a: "1" }, runId: ids.runId, org: b.slug, orgId: b.orgId };
     const query = `?org=${b.slug}&runId=${ids.runId}&orgId=${b.orgId}`;
     const credentials: Array<[string, string | undefined, number[]]> = [

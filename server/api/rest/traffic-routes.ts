@@ -18,6 +18,9 @@ const route = <T extends Record<string, string>>(permission: Permission, handler
   return handler(ctx);
 });
 
+/** The service is found (or 404) before the body is read: another organization's id learns nothing from a 400. */
+const serviceOf = (ctx: RestContext<{ id: string }>) => getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+
 const ACTIONS = ["pause", "resume", "promote", "rollback"] as const;
 const actionSchema = z.enum(ACTIONS, { message: `The action is one of ${ACTIONS.join(", ")}` });
 
@@ -25,41 +28,45 @@ const actionSchema = z.enum(ACTIONS, { message: `The action is one of ${ACTIONS.
 export const trafficRoutes = {
   rollouts: route<{ id: string }>("service:read", async (ctx) => Response.json({ rollouts: await listRollouts(ctx.db, ctx.principal.org.id, ctx.params.id) })),
   startRollout: route<{ id: string }>("service:update", async (ctx) => {
+    await serviceOf(ctx);
     const r = await startRollout(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, await readJson(ctx.req));
     return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, r.id), { status: 201 });
   }),
   rollout: route<{ id: string; rollout: string }>("service:read", async (ctx) => {
+    await serviceOf(ctx);
     if (!/^[0-9a-f-]{36}$/i.test(ctx.params.rollout)) throw new ValidationError("A rollout id is a UUID");
     return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, ctx.params.rollout));
   }),
   actOnRollout: route<{ id: string; rollout: string; action: string }>("service:update", async (ctx) => {
+    await serviceOf(ctx);
     if (!/^[0-9a-f-]{36}$/i.test(ctx.params.rollout)) throw new ValidationError("A rollout id is a UUID");
     const action: RolloutAction = actionSchema.parse(ctx.params.action);
     await actOnRollout(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, ctx.params.rollout, action);
     return Response.json(await getRollout(ctx.db, ctx.principal.org.id, ctx.params.id, ctx.params.rollout));
   }),
-  feedback: route<{ id: string }>("service:execute", async (ctx) => Response.json(await recordFeedback(ctx.db, ctx.principal.org.id, ctx.params.id, await readJson(ctx.req)), { status: 201 })),
+  feedback: route<{ id: string }>("service:execute", async (ctx) => (await serviceOf(ctx)) && Response.json(await recordFeedback(ctx.db, ctx.principal.org.id, ctx.params.id, await readJson(ctx.req)), { status: 201 })),
   analysis: route<{ id: string }>("service:read", async (ctx) => {
     const since = new URL(ctx.req.url).searchParams.get("since") ?? undefined;
     return Response.json(await abAnalysis(ctx.db, ctx.principal.org.id, ctx.params.id, { since }));
   }),
-  setExperiment: route<{ id: string }>("service:update", async (ctx) => Response.json({ experiment: await setExperiment(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, await readJson(ctx.req)) })),
+  setExperiment: route<{ id: string }>("service:update", async (ctx) => (await serviceOf(ctx)) && Response.json({ experiment: await setExperiment(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, await readJson(ctx.req)) })),
   promote: route<{ id: string }>("service:update", async (ctx) => {
+    await serviceOf(ctx);
     const { variant } = z.object({ variant: variantNameSchema }).strict().parse(await readJson(ctx.req));
     await promoteVariant(ctx.db, ctx.principal.org.id, ctx.principal.actor, ctx.params.id, variant);
     return Response.json(await abAnalysis(ctx.db, ctx.principal.org.id, ctx.params.id));
   }),
   drift: route<{ id: string }>("service:read", async (ctx) => Response.json(await driftReport(ctx.db, ctx.principal.org.id, ctx.params.id))),
   scaling: route<{ id: string }>("service:read", async (ctx) => {
-    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    const service = await serviceOf(ctx);
     return Response.json({ policy: service.autoscaling, events: await scalingEventsOf(ctx.db, service.id) });
   }),
   alerts: route<{ id: string }>("service:read", async (ctx) => {
-    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    const service = await serviceOf(ctx);
     return Response.json({ alerts: await alertsOf(ctx.db, service.id) });
   }),
   acknowledgeAlerts: route<{ id: string }>("service:update", async (ctx) => {
-    const service = await getServiceRow(ctx.db, ctx.principal.org.id, ctx.params.id);
+    const service = await serviceOf(ctx);
     return Response.json({ acknowledged: await acknowledgeAlerts(ctx.db, service) });
   }),
 };
