@@ -18,16 +18,22 @@ import { serverApi } from "@/server/api/rsc";
 import { can } from "@/server/tenancy/permissions";
 import { idSchema } from "@/server/tenancy/validation";
 import { deleteServiceAction } from "../actions";
+import { TrafficTab } from "./traffic-tab";
 
 export const metadata = { title: "Service" };
 
-export default async function ServicePage({ params }: { params: Promise<{ org: string; serviceId: string }> }) {
+const TABS = [["overview", "Overview"], ["rollouts", "Rollouts"], ["ab", "A/B test"], ["scaling", "Autoscaling"], ["monitoring", "Monitoring"]] as const;
+type Tab = (typeof TABS)[number][0];
+
+export default async function ServicePage({ params, searchParams }: { params: Promise<{ org: string; serviceId: string }>; searchParams: Promise<{ tab?: string }> }) {
   const { org, serviceId } = await params;
+  const asked = (await searchParams).tab;
+  const tab: Tab = TABS.find(([t]) => t === asked)?.[0] ?? "overview";
   if (!idSchema.safeParse(serviceId).success) notFound();
   const api = await serverApi();
   const [s, me] = await Promise.all([api.inference.get({ org, serviceId }).catch((err: unknown) => notFoundOn(err)), api.organizations.get({ org })]);
   // The process backend's add-variant form offers the registered versions.
-  const versions = s.backend === "process" && can(me.role, "service:update")
+  const versions = s.backend === "process" && can(me.role, "service:update") && (tab === "overview" || tab === "rollouts")
     ? (await Promise.all((await api.registry.list({ org })).slice(0, 50).map((m) => api.registry.get({ org, name: m.name })))).flatMap((m) => m.versions.map((v) => `${m.name}@${v.version}`)) : [];
   const live = s.status !== "STOPPED";
   const base = `/api/v1/services/${s.name}/${s.protocol === "openai" ? "v1" : "v2"}`;
@@ -41,6 +47,13 @@ export default async function ServicePage({ params }: { params: Promise<{ org: s
       <AutoRefresh active={live} ms={5000} />
       <PageHeader eyebrow={back} title={<span className="flex flex-wrap items-center gap-3">{s.name}<ServiceStatusBadge status={s.status} data-testid="service-status" /></span>}
         description={<span data-testid="service-message">{s.statusMessage}</span>} actions={remove} />
+      <nav className="flex gap-1 border-b" aria-label="Service sections">
+        {TABS.map(([t, label]) => (
+          <Link key={t} href={`/${org}/inference/${s.id}${t === "overview" ? "" : `?tab=${t}`}`} aria-current={t === tab ? "page" : undefined}
+            className={t === tab ? "-mb-px border-b-2 border-primary px-3 py-2 text-sm font-medium" : "px-3 py-2 text-sm text-muted-foreground hover:text-foreground"}>{label}</Link>
+        ))}
+      </nav>
+      {tab !== "overview" ? <TrafficTab tab={tab} org={org} service={s} versions={versions} canEdit={live && can(me.role, "service:update")} /> : <>
       <Card>
         <CardHeader><CardTitle className="text-base">Call it</CardTitle><CardDescription>With an API key (Settings → API keys); any OpenAI client works with this base URL.</CardDescription></CardHeader>
         <CardContent className="flex flex-col gap-2 text-sm">
@@ -106,6 +119,7 @@ export default async function ServicePage({ params }: { params: Promise<{ org: s
           </Table>
         </div>
       </section>
+      </>}
     </div>
   );
 }
