@@ -4,6 +4,8 @@
 // character. Plain Node:
 //   node examples/tiny-lm/serve.mjs --model model.json [--port 8000] [--name tiny-lm]
 //     [--max-num-seqs 4] [--token-delay-ms 0] [--api-key KEY]
+// `kill -USR2 <pid>` makes every generation fail with a 500 until the next SIGUSR2: a way to
+// see a canary rolled back.
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -64,7 +66,15 @@ export function createTinyLmServer(model, { name = "tiny-lm", maxNumSeqs = 4, to
   };
   const release = () => { const next = waiting.shift(); if (next) next(); else running--; };
 
+  // Fault injection, to try rollbacks: SIGUSR2 toggles answering every generation with a 500.
+  let failing = false;
+  process.on("SIGUSR2", () => {
+    failing = !failing;
+    console.log(failing ? "faults on: every generation answers 500 (SIGUSR2 again to stop)" : "faults off");
+  });
+
   async function complete(req, res, body, chat) {
+    if (failing) throw new ApiError(500, "injected fault (SIGUSR2)", "InternalServerError");
     if (body.model !== undefined && body.model !== name) throw new ApiError(404, `The model \`${body.model}\` does not exist.`);
     const prompt = chat ? chatPrompt(body.messages) : Array.isArray(body.prompt) && body.prompt.length === 1 ? body.prompt[0] : body.prompt;
     if (typeof prompt !== "string") throw new ApiError(400, "prompt must be a string", "BadRequestError", "prompt");

@@ -1,5 +1,6 @@
 "use server";
 
+import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { attempt, formText as text } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
@@ -40,8 +41,13 @@ export async function startRolloutAction(org: string, serviceId: string, backend
   }, v);
 }
 
+/** A button on a running rollout. If the rollout moved first (the analysis promoted it), the refreshed page shows where it is. */
 export async function rolloutAction(org: string, serviceId: string, rolloutId: string, action: "pause" | "resume" | "promote" | "rollback"): Promise<void> {
-  await (await serverApi()).traffic.actOnRollout({ org, serviceId, rolloutId, action });
+  try {
+    await (await serverApi()).traffic.actOnRollout({ org, serviceId, rolloutId, action });
+  } catch (err) {
+    if (!(err instanceof TRPCError) || err.code !== "CONFLICT") throw err;
+  }
   revalidatePath(path(org, serviceId));
 }
 
