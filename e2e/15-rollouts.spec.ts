@@ -67,6 +67,8 @@ test("a canary rolled back on errors, then run healthy and promoted", async ({ p
     await page.screenshot({ path: `${SCREENS_DIR}/15-rolled-back.png`, fullPage: true });
     await page.goto(`/${org}/inference/${service.id}?tab=monitoring`);
     await expect(page.getByTestId("alerts")).toContainText("Rollout of v2 rolled back");
+    await expect(page.getByTestId("drift")).toContainText("primary");
+    await page.screenshot({ path: `${SCREENS_DIR}/15-monitoring.png`, fullPage: true });
 
     // 3. Again, healthy: past its first analysis, then promoted by hand.
     await start("50, 100", "20");
@@ -80,4 +82,16 @@ test("a canary rolled back on errors, then run healthy and promoted", async ({ p
   }
   const after = await (await page.request.get("/api/v1/inference/services/bard", { headers: bearer })).json();
   expect(after.variants.map((v: { name: string; weight: number }) => [v.name, v.weight])).toEqual([["v2", 100]]);
+
+  // Autoscaling on: requests in flight per replica, between 1 and 2 replicas.
+  await page.goto(`/${org}/inference/${service.id}?tab=scaling`);
+  await expect(page.getByText("Autoscaling is off")).toBeVisible();
+  const form = page.getByTestId("autoscaling-form");
+  await form.getByLabel("Scale the replicas on load").check();
+  await form.locator("#maxReplicas").fill("2");
+  await form.locator("#target").fill("8");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("No scaling decision yet")).toBeVisible();
+  expect((await (await page.request.get("/api/v1/inference/services/bard/scaling", { headers: bearer })).json()).policy).toMatchObject({ metric: "concurrency", target: 8, minReplicas: 1, maxReplicas: 2 });
+  await page.screenshot({ path: `${SCREENS_DIR}/15-autoscaling.png`, fullPage: true });
 });

@@ -46,13 +46,13 @@ export function AbPanel({ org, serviceId, ab, canEdit }: { org: string; serviceI
           <p className="text-sm" data-testid="ab-verdict"><Badge variant={TONE[c.primary.status]}>{c.primary.status}</Badge> {c.verdict}</p>
           <div className="overflow-x-auto rounded-lg border">
             <Table>
-              <TableHeader><TableRow><TableHead>Metric</TableHead><TableHead className="text-right">{ab.baseline}</TableHead><TableHead className="text-right">{c.variant}</TableHead><TableHead className="w-64">Difference (95 % interval; 0 in the middle)</TableHead><TableHead className="text-right">p</TableHead><TableHead className="text-right">Horizon</TableHead><TableHead>Status</TableHead></TableRow></TableHeader>
+              <TableHeader><TableRow><TableHead>Metric</TableHead><TableHead className="text-right">{ab.baseline}</TableHead><TableHead className="text-right">{c.variant}</TableHead><TableHead className="min-w-48">Difference, 95 % interval (0 in the middle)</TableHead><TableHead className="text-right">p</TableHead><TableHead className="text-right">Horizon</TableHead><TableHead>Status</TableHead></TableRow></TableHeader>
               <TableBody>
                 {c.metrics.map((m) => {
                   const row = intervalRows([m])[0];
                   return (
                     <TableRow key={m.metric} data-testid="ab-metric">
-                      <TableCell className="text-sm">{LABEL[m.metric]}{m.metric === ab.settings.metric ? <span className="text-xs text-muted-foreground"> (decides)</span> : null}<div className="text-xs text-muted-foreground">{m.test}</div></TableCell>
+                      <TableCell className="min-w-44 whitespace-normal text-sm">{LABEL[m.metric]}{m.metric === ab.settings.metric ? <span className="text-xs text-muted-foreground"> (decides)</span> : null}<div className="text-xs text-muted-foreground">{m.test}</div></TableCell>
                       <TableCell className="text-right tabular-nums">{value(m.metric, m.baseline.value)}<div className="text-xs text-muted-foreground">n = {m.baseline.n}</div></TableCell>
                       <TableCell className="text-right tabular-nums">{value(m.metric, m.variant.value)}<div className="text-xs text-muted-foreground">n = {m.variant.n}</div></TableCell>
                       <TableCell>{row ? <IntervalBar row={row} /> : <span className="text-xs text-muted-foreground">—</span>}</TableCell>

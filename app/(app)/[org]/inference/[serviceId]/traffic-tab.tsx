@@ -16,8 +16,11 @@ export async function TrafficTab({ tab, org, service: s, versions, canEdit }: { 
   if (tab === "rollouts") {
     const history = await api.traffic.rollouts({ org, serviceId: s.id });
     const current = history[0] ? await api.traffic.rollout({ org, serviceId: s.id, rolloutId: history[0].id }) : null;
+    // The newest version of the model the service serves comes first: the likely candidate.
+    const served = s.variants.find((v) => v.model)?.model?.name;
+    const byLikelihood = [...versions].sort((a, b) => Number(b.startsWith(`${served}@`)) - Number(a.startsWith(`${served}@`)) || Number(b.split("@")[1]) - Number(a.split("@")[1]));
     return card("Rollouts", "Move traffic from the variant serving now to a candidate in steps, each analysed against the SLO; a breach rolls back by itself, with the reason.",
-      <RolloutPanel org={org} serviceId={s.id} backend={s.backend} current={current} history={history} variants={s.variants} versions={versions} canEdit={canEdit} />);
+      <RolloutPanel org={org} serviceId={s.id} backend={s.backend} current={current} history={history} variants={s.variants} versions={byLikelihood} canEdit={canEdit} />);
   }
   if (tab === "ab") {
     const ab = await api.traffic.analysis({ org, serviceId: s.id });
