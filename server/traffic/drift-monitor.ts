@@ -54,7 +54,8 @@ export async function driftOf(db: DbOrTx, service: Service) {
       // The variant's first requests — before the current window, so the two never overlap.
       : await db.select(cols).from(serviceRequests).where(and(mine, oldestCurrent ? sql`${serviceRequests.at} < ${oldestCurrent.toISOString()}::timestamptz` : undefined)).orderBy(asc(serviceRequests.id)).limit(REFERENCE_SIZE);
     const features = (Object.keys(FEATURES) as Feature[]).map((f) => featureDrift(f, ref, current));
-    result.push({ variant: v.name, reference: reference ? `${reference.from} – ${reference.to}` : "its first sampled requests", features, drifted: features.filter((f) => f.drifted).map((f) => f.label) });
+    const label = reference ? `${reference.from} – ${reference.to}` : ref.length > 0 ? "its first sampled requests" : "its first sampled requests (none older than the last hour yet: drift shows from its second hour)";
+    result.push({ variant: v.name, reference: label, features, drifted: features.filter((f) => f.drifted).map((f) => f.label) });
   }
   return result;
 }
