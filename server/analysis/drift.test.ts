@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { kolmogorovQ } from "./distributions";
+import { seededRng } from "@/server/sweeps/search-space";
 import { ksTwoSample, PSI_SHARE_FLOOR, psi, psiLevel } from "./drift";
-
-/** mulberry32: a small seeded 32-bit PRNG, so the samples below are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n draws from N(mean, 1) by Box–Muller (1 − u keeps the log away from 0). */
 function normalSample(seed: number, n: number, mean = 0): number[] {
-  const rand = mulberry32(seed);
+  const rand = seededRng(seed);
   const out: number[] = [];
   while (out.length < n) {
     const r = Math.sqrt(-2 * Math.log(1 - rand()));

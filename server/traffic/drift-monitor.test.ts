@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { seededRng } from "@/server/sweeps/search-space";
 import { featureDrift, MIN_SAMPLES } from "./drift-monitor";
 
-/** mulberry32 and Box–Muller: the same samples every run. */
+/** Seeded draws (Box–Muller): the same samples every run. */
 function normal(seed: number, n: number, mean: number, sd: number) {
-  let s = seed;
-  const u = () => { s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const u = seededRng(seed);
   return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()));
 }
 const rows = (xs: number[]) => xs.map((x) => ({ at: new Date(), promptTokens: Math.round(x), completionTokens: null, latencyMs: x }));

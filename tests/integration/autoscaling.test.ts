@@ -6,6 +6,7 @@ import type { RunnerOptions } from "@/server/runner/runner";
 import { FakeKubeApps } from "../fakes/fake-kube-apps";
 import { startAppHttp } from "../helpers/app-http";
 import { apiKeyFor, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
+import { kubeconfig } from "../helpers/kubeconfig";
 import { testRunnerOptions } from "../helpers/runner";
 import { driveServiceUntil } from "../helpers/services";
 
@@ -26,14 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await kube?.close(); await app?.close(); });
 
-const kubeconfig = (server: string) => `
-apiVersion: v1
-kind: Config
-current-context: dev
-clusters: [{ name: dev, cluster: { server: "${server}" } }]
-contexts: [{ name: dev, context: { cluster: dev, user: ci, namespace: serving } }]
-users: [{ name: ci, user: { token: kube-token } }]
-`;
 
 describe("autoscaling", () => {
   it("scales up under a load ramp and down only after the stabilisation window", async () => {

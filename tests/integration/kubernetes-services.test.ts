@@ -5,6 +5,7 @@ import type { RunnerOptions } from "@/server/runner/runner";
 import { FakeKubeApps } from "../fakes/fake-kube-apps";
 import { startAppHttp } from "../helpers/app-http";
 import { apiKeyFor, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
+import { kubeconfig } from "../helpers/kubeconfig";
 import { testRunnerOptions } from "../helpers/runner";
 import { driveServiceUntil } from "../helpers/services";
 
@@ -20,14 +21,6 @@ const fakes: FakeKubeApps[] = [];
 beforeAll(async () => { app = await startAppHttp(); opts = testRunnerOptions({ appUrl: app.url }); });
 afterAll(async () => { await Promise.all(fakes.map((f) => f.close())); await app?.close(); });
 
-const kubeconfig = (server: string) => `
-apiVersion: v1
-kind: Config
-current-context: dev
-clusters: [{ name: dev, cluster: { server: "${server}" } }]
-contexts: [{ name: dev, context: { cluster: dev, user: ci, namespace: serving } }]
-users: [{ name: ci, user: { token: kube-token } }]
-`;
 
 const driveUntil = (serviceId: string, ok: Parameters<typeof driveServiceUntil>[2], timeoutMs = 20_000) => driveServiceUntil(opts, serviceId, ok, timeoutMs, 100);
 
