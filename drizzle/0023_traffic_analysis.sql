@@ -16,6 +16,7 @@ CREATE TABLE "service_alerts" (
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
 	"kind" text NOT NULL,
 	"dedupe_key" text NOT NULL,
+	"slot" integer NOT NULL,
 	"message" text NOT NULL,
 	"details" jsonb,
 	"delivery" text,
@@ -105,6 +106,7 @@ ALTER TABLE "service_scaling_events" ADD CONSTRAINT "service_scaling_events_org_
 ALTER TABLE "service_scaling_events" ADD CONSTRAINT "service_scaling_events_service_id_inference_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."inference_services"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "rollout_events_rollout_idx" ON "rollout_events" USING btree ("rollout_id","id");--> statement-breakpoint
 CREATE INDEX "service_alerts_service_idx" ON "service_alerts" USING btree ("service_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "service_alerts_once_idx" ON "service_alerts" USING btree ("service_id","dedupe_key","slot");--> statement-breakpoint
 CREATE UNIQUE INDEX "service_feedback_request_idx" ON "service_feedback" USING btree ("service_id","request_id");--> statement-breakpoint
 CREATE INDEX "service_feedback_variant_idx" ON "service_feedback" USING btree ("service_id","variant","at");--> statement-breakpoint
 CREATE INDEX "service_rollouts_service_idx" ON "service_rollouts" USING btree ("service_id","created_at");--> statement-breakpoint

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { promoteAction, setExperimentAction } from "@/app/(app)/[org]/inference/traffic-actions";
 import { FormError, formField, SubmitButton } from "@/components/forms/form-parts";
 import { Badge } from "@/components/ui/badge";
@@ -14,7 +14,7 @@ import { intervalRows, type IntervalInput } from "./prepare-traffic";
 interface Metric extends IntervalInput { test: string; baseline: { value: number | null; n: number }; variant: { value: number | null; n: number }; p: number | null; required: number | null; probabilityGreater?: number; mannWhitneyP?: number }
 export interface AbView {
   since: string; baseline: string; settings: { metric: string; minimumEffect: number; alpha: number; power: number; autoPromote: boolean };
-  experiment: { outcome?: { variant: string; by: string; reason: string; at: string } } | null;
+  experiment: { outcome?: { variant: string; by: string; reason: string; at: string; kept?: boolean } } | null;
   comparisons: Array<{ variant: string; verdict: string; primary: Metric; metrics: Metric[] }>;
 }
 
@@ -29,24 +29,26 @@ function value(metric: string, v: number | null) {
 /** The A/B test: its settings, each variant's verdict against the baseline, every metric with its interval and horizon, and Promote. */
 export function AbPanel({ org, serviceId, ab, canEdit }: { org: string; serviceId: string; ab: AbView; canEdit: boolean }) {
   const [state, action] = useActionState(setExperimentAction.bind(null, org, serviceId), initialFormState);
+  const [error, setError] = useState<string | null>(null);
   const field = formField(state);
   const s = state.values ?? {};
   return (
     <div className="flex flex-col gap-6">
-      {ab.experiment?.outcome ? <p className="rounded-md border border-success/30 bg-success/10 p-3 text-sm" data-testid="ab-outcome"><b>{ab.experiment.outcome.variant}</b> was promoted by {ab.experiment.outcome.by}: {ab.experiment.outcome.reason}</p> : null}
+      {ab.experiment?.outcome ? <p className="rounded-md border border-success/30 bg-success/10 p-3 text-sm" data-testid="ab-outcome"><b>{ab.experiment.outcome.variant}</b> {ab.experiment.outcome.kept ? "was kept" : "was promoted"} by {ab.experiment.outcome.by}: {ab.experiment.outcome.reason}</p> : null}
+      {error ? <p className="text-sm text-destructive" role="alert">{error}</p> : null}
       {ab.comparisons.length === 0 ? <p className="text-sm text-muted-foreground">One variant only: add a variant (Overview → Variants) or start a canary to compare two.</p> : null}
       {ab.comparisons.map((c) => (
         <section key={c.variant} className="flex flex-col gap-3" data-testid="ab-comparison">
           <div className="flex flex-wrap items-center justify-between gap-2">
             <h3 className="text-sm font-medium">{c.variant} vs {ab.baseline} <span className="font-normal text-muted-foreground">since {new Date(ab.since).toLocaleString()}</span></h3>
             {canEdit ? <div className="flex gap-2">
-              {[c.variant, ab.baseline].map((name) => <Button key={name} variant={c.primary.better === (name === c.variant ? "variant" : "baseline") ? "default" : "outline"} size="sm" onClick={() => void promoteAction(org, serviceId, name)}>Promote {name}</Button>)}
+              {[c.variant, ab.baseline].map((name) => <Button key={name} variant={c.primary.better === (name === c.variant ? "variant" : "baseline") ? "default" : "outline"} size="sm" onClick={() => void promoteAction(org, serviceId, name).then(setError)}>Promote {name}</Button>)}
             </div> : null}
           </div>
           <p className="text-sm" data-testid="ab-verdict"><Badge variant={TONE[c.primary.status]}>{c.primary.status}</Badge> {c.verdict}</p>
           <div className="overflow-x-auto rounded-lg border">
             <Table>
-              <TableHeader><TableRow><TableHead>Metric</TableHead><TableHead className="text-right">{ab.baseline}</TableHead><TableHead className="text-right">{c.variant}</TableHead><TableHead className="min-w-48">Difference, 95 % interval (0 in the middle)</TableHead><TableHead className="text-right">p</TableHead><TableHead className="text-right">Horizon</TableHead><TableHead>Status</TableHead></TableRow></TableHeader>
+              <TableHeader><TableRow><TableHead>Metric</TableHead><TableHead className="text-right">{ab.baseline}</TableHead><TableHead className="text-right">{c.variant}</TableHead><TableHead className="min-w-48">Difference, {+((1 - ab.settings.alpha) * 100).toFixed(1)} % interval (0 in the middle)</TableHead><TableHead className="text-right">p</TableHead><TableHead className="text-right">Horizon</TableHead><TableHead>Status</TableHead></TableRow></TableHeader>
               <TableBody>
                 {c.metrics.map((m) => {
                   const row = intervalRows([m])[0];

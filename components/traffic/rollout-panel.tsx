@@ -27,7 +27,8 @@ export function RolloutPanel({ org, serviceId, backend, current, history, varian
   org: string; serviceId: string; backend: string; current: RolloutView | null; history: RolloutView[]; variants: Array<{ name: string; weight: number }>; versions: string[]; canEdit: boolean;
 }) {
   const active = current && (current.status === "PROGRESSING" || current.status === "PAUSED");
-  const act = (action: "pause" | "resume" | "promote" | "rollback") => void rolloutAction(org, serviceId, current!.id, action);
+  const [error, setError] = useState<string | null>(null);
+  const act = (action: "pause" | "resume" | "promote" | "rollback") => void rolloutAction(org, serviceId, current!.id, action).then(setError);
   return (
     <div className="flex flex-col gap-6">
       {current ? (
@@ -43,6 +44,7 @@ export function RolloutPanel({ org, serviceId, backend, current, history, varian
             ))}
           </ol>
           <p className="text-sm" data-testid="rollout-message">{current.statusMessage}</p>
+          {error ? <p className="text-sm text-destructive" role="alert">{error}</p> : null}
           {active && canEdit ? (
             <div className="flex flex-wrap gap-2">
               {current.status === "PROGRESSING" ? <Button variant="outline" size="sm" onClick={() => act("pause")}>Pause</Button> : <Button variant="outline" size="sm" onClick={() => act("resume")}>Resume</Button>}

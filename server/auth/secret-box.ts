@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { env } from "@/server/env";
 import { loadOrCreateAuthSecret } from "./auth-secret";
 
@@ -34,4 +34,12 @@ export function unseal(sealed: string): string {
   } catch {
     throw new UnsealError("sealed with another key (was AUTH_SECRET changed?)");
   }
+}
+
+let macKey: Buffer | undefined;
+
+/** A short keyed signature (HMAC-SHA256, hex) of `data`, under a key derived from the auth secret for this use only. */
+export function signature(data: string, hexChars = 16): string {
+  macKey ??= Buffer.from(hkdfSync("sha256", loadOrCreateAuthSecret(env.AUTH_SECRET, env.ANVIL_DATA_DIR), "anvil", "request-ids", 32));
+  return createHmac("sha256", macKey).update(data).digest("hex").slice(0, hexChars);
 }

@@ -29,7 +29,10 @@ export async function autoscale(db: DbOrTx, service: Service, variants: Variant[
     const history = [...trimHistory(v.recommendations, now, policy), { at: now, replicas: recommended }];
     const desired = stabilize(history, now, current, policy);
     const previous = v.recommendations.at(-1)?.replicas;
-    await db.update(serviceVariants).set({ recommendations: history, ...(desired !== current ? { replicas: desired } : {}) }).where(eq(serviceVariants.id, v.id));
+    // Only if nobody changed the count meanwhile (a person, a rollout starting): theirs wins.
+    const [written] = await db.update(serviceVariants).set({ recommendations: history, ...(desired !== current ? { replicas: desired } : {}) })
+      .where(and(eq(serviceVariants.id, v.id), eq(serviceVariants.replicas, current))).returning({ id: serviceVariants.id });
+    if (!written) continue;
     const shown = value === null ? "no reading" : policy.metric === "kv_cache" ? `${(value * 100).toFixed(0)} %` : policy.metric === "ttft" ? `${Math.round(value)} ms` : value.toFixed(1);
     const per = policy.metric === "ttft" ? "p95 time to first token" : `${policy.metric.replace("_", "-")} per replica`;
     if (desired !== current) {

@@ -35,7 +35,9 @@ describe("autoscaling", () => {
 
   it("reads the signal per ready replica", () => {
     const r = (running: number | null, waiting: number | null, kv: number | null, ready = true) => ({ ready, running, waiting, kvCacheUsage: kv });
-    expect(signalOf("concurrency", [r(2, 1, 0.1), r(4, 1, 0.3), r(9, 9, 1, false)])).toBe(4);
+    expect(signalOf("concurrency", [r(2, 1, 0.1), r(4, 1, 0.3)])).toBe(4);
+    // A replica still starting counts as idle.
+    expect(signalOf("concurrency", [r(2, 1, 0.1), r(4, 1, 0.3), r(9, 9, 1, false)])).toBeCloseTo(8 / 3);
     expect(signalOf("queue", [r(2, 1, 0.1), r(4, 3, 0.3)])).toBe(2);
     expect(signalOf("kv_cache", [r(2, 1, 0.1), r(4, 3, 0.3)])).toBeCloseTo(0.2);
     expect(signalOf("concurrency", [r(null, null, null)])).toBeNull();

@@ -43,11 +43,17 @@ export const trimHistory = (history: readonly Recommendation[], now: number, pol
 
 export interface ReplicaSignal { ready: boolean; running: number | null; waiting: number | null; kvCacheUsage: number | null }
 
-/** The policy's signal per ready replica (ttft comes from the gateway's stats instead); null when no replica reports it. */
+/**
+ * The policy's signal per replica (ttft comes from the gateway's stats instead); null when no
+ * ready replica reports it. As the HPA does for scale-up, a replica still starting counts as
+ * idle: the load it will take is not yet the others' to carry, so decisions do not compound
+ * while new replicas come up.
+ */
 export function signalOf(metric: AutoscalingPolicy["metric"], replicas: readonly ReplicaSignal[]): number | null {
-  const ready = replicas.filter((r) => r.ready);
-  const values = ready.map((r) => metric === "concurrency" ? (r.running === null ? null : r.running + (r.waiting ?? 0))
-    : metric === "queue" ? r.waiting : metric === "kv_cache" ? r.kvCacheUsage : null).filter((v): v is number => v !== null);
-  if (values.length === 0) return null;
-  return values.reduce((a, b) => a + b, 0) / values.length;
+  const value = (r: ReplicaSignal) => metric === "concurrency" ? (r.running === null ? null : r.running + (r.waiting ?? 0))
+    : metric === "queue" ? r.waiting : metric === "kv_cache" ? r.kvCacheUsage : null;
+  const reported = replicas.filter((r) => r.ready && value(r) !== null);
+  if (reported.length === 0) return null;
+  const starting = replicas.filter((r) => !r.ready).length;
+  return reported.reduce((a, r) => a + value(r)!, 0) / (reported.length + starting);
 }

@@ -2,8 +2,8 @@ import { unseal } from "@/server/auth/secret-box";
 import type { Db } from "@/server/db/client";
 import { readCapped } from "@/server/api/input-guard";
 import { began, affinityOf, coolingDown, ended, loadService, record, remember, runtimeOf, type Sample } from "./gateway-state";
-import { randomBytes } from "node:crypto";
 import { pickReplica, pickVariant, prefixKey, stickyKeyOf, stickyPoint, type ReplicaLoad } from "./policy";
+import { requestIdFor } from "./request-ids";
 import { callUpstream, UpstreamTimeout, type UpstreamAnswer } from "./upstream";
 
 /**
@@ -17,6 +17,7 @@ const MAX_ATTEMPTS = 3;
 /** Non-streaming answers come whole, after the generation: a long one may take minutes. */
 const HEADERS_TIMEOUT_MS = 300_000;
 const MAX_BODY = 16 * 1024 * 1024;
+const SHADOW_LIMIT_MS = 15 * 60_000;
 
 const oai = (status: number, message: string, type: string) => Response.json({ error: { message, type, param: null, code: status } }, { status });
 
@@ -95,7 +96,8 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
     const shadowSample = (s: Partial<Sample> & Pick<Sample, "status">): Sample => ({ ...sample(s), latencyMs: performance.now() - began_ });
     began(pick.id);
     void callUpstream(`${replica.url}${upstreamPath(shadow.servedModel)}`, {
-      method: req.method, signal: AbortSignal.timeout(HEADERS_TIMEOUT_MS), headersTimeoutMs: HEADERS_TIMEOUT_MS,
+      // Nobody waits for a shadow: only a copy hung for a quarter hour is let go.
+      method: req.method, signal: AbortSignal.timeout(SHADOW_LIMIT_MS), headersTimeoutMs: HEADERS_TIMEOUT_MS,
       body: JSON.stringify(service.protocol === "openai" ? { ...parsed, model: shadow.servedModel } : parsed),
       headers: { "content-type": "application/json", accept: req.headers.get("accept") ?? "*/*", ...(key ? { authorization: `Bearer ${key}` } : {}) },
     }).then(
@@ -144,6 +146,7 @@ export async function gateway(req: Request, db: Db, orgId: string, name: string,
       if (err instanceof UpstreamTimeout) {
         // It may still be generating: another try would only double the work.
         lastError = `a replica did not answer within ${HEADERS_TIMEOUT_MS / 1000} s`;
+        if (failures > 0) failedAttempt(variant.name, pick.id, 504);
         break;
       }
       lastError = `a replica could not be reached (${(err as Error).message})`;
@@ -237,7 +240,7 @@ function relay(db: Db, orgId: string, { serviceId, variant, replicaId }: { servi
     },
   });
   // The request id names the variant, so feedback on the answer counts for the variant that gave it.
-  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId, "x-anvil-variant": variant, "x-anvil-request-id": `${variant}.${randomBytes(8).toString("hex")}` });
+  const headers = new Headers({ "content-type": upstream.contentType, "x-anvil-replica": replicaId, "x-anvil-variant": variant, "x-anvil-request-id": requestIdFor(serviceId, variant) });
   if (sse) headers.set("cache-control", "no-cache");
   return new Response(out, { status: upstream.status, headers });
 }

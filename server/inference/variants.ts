@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { inferenceServices, serviceReplicas, serviceVariants } from "@/server/db/schema";
+import { inferenceServices, serviceReplicas, serviceRollouts, serviceVariants } from "@/server/db/schema";
 import { seal } from "@/server/auth/secret-box";
 import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import { getModelRow, versionRow } from "@/server/registry/models";
@@ -51,6 +51,12 @@ async function variantRow(tx: DbOrTx, service: Service, name: string): Promise<V
   return row;
 }
 
+/** While a rollout moves the traffic, the split is its own: changed by hand, the next step would undo it. */
+export async function assertNoRollout(tx: DbOrTx, serviceId: string) {
+  const [active] = await tx.select({ id: serviceRollouts.id }).from(serviceRollouts).where(and(eq(serviceRollouts.serviceId, serviceId), inArray(serviceRollouts.status, ["PROGRESSING", "PAUSED"])));
+  if (active) throw new ConflictError("A rollout is moving this service's traffic: pause, promote or roll it back first");
+}
+
 /** Health is checked at once and the gateway reads the change at its next request. */
 export async function changed(tx: DbOrTx, service: Service) {
   await tx.update(inferenceServices).set({ updatedAt: sql`now()`, nextCheckAt: sql`now()` }).where(eq(inferenceServices.id, service.id));
@@ -87,6 +93,7 @@ export async function updateVariant(db: Db, orgId: string, actor: Actor, idOrNam
   const serviceId = await db.transaction(async (tx) => {
     const s = await liveService(tx, orgId, idOrName);
     const v = await variantRow(tx, s, name);
+    if (input.weight !== undefined || input.shadowPercent !== undefined) await assertNoRollout(tx, s.id);
     await applyVariantChange(tx, s, v, input);
     if (input.weight !== undefined) await assertSomeTraffic(tx, s);
     await changed(tx, s);
@@ -131,6 +138,7 @@ export async function updateService(db: Db, orgId: string, actor: Actor, idOrNam
     const s = await liveService(tx, orgId, idOrName);
     const all = await variantsOf(tx, s.id);
     if (weights) {
+      await assertNoRollout(tx, s.id);
       const unknown = Object.keys(weights).filter((n) => !all.some((v) => v.name === n));
       if (unknown.length) throw new ValidationError(`No variant named ${unknown.map((n) => `"${n}"`).join(", ")}`);
       for (const v of all) if (weights[v.name] !== undefined) await tx.update(serviceVariants).set({ weight: weights[v.name] }).where(eq(serviceVariants.id, v.id));

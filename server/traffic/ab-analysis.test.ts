@@ -41,6 +41,13 @@ describe("the A/B comparison", () => {
     expect(c.verdict).toMatch(/^a is better on mean latency/);
   });
 
+  it("sizes the horizon for any effect the settings allow", () => {
+    for (const minimumEffect of [0.005, 0.5, 1, 10]) {
+      const [c] = compareVariants(variant("a", 100, 10), [variant("b", 100, 1)], { ...DEFAULT_EXPERIMENT, minimumEffect });
+      expect(c.primary.required).toBeGreaterThan(0);
+    }
+  });
+
   it("says there is no data rather than guessing", () => {
     const [c] = compareVariants(variant("a", 10, 0), [variant("b", 0, 0)], { ...DEFAULT_EXPERIMENT, metric: "thumbs" });
     expect(c.primary.status).toBe("no data");

@@ -37,8 +37,8 @@ export interface MetricResult {
 
 const LOWER_IS_BETTER: Record<MetricName, boolean> = { success: false, latency: true, ttft: true, thumbs: false, score: false };
 
-/** The proportion a relative effect moves `p` to, staying inside (0, 1). */
-const shifted = (p: number, effect: number) => (p * (1 + effect) < 1 ? p * (1 + effect) : p * (1 - effect));
+/** The proportion a relative effect moves `p` to: up if there is room, else down; always inside (0, 1). */
+const shifted = (p: number, effect: number) => Math.min(0.999, Math.max(0.001, p * (1 + effect) < 1 ? p * (1 + effect) : p * (1 - effect)));
 
 function proportion(metric: MetricName, sa: number, na: number, sb: number, nb: number, e: Omit<Experiment, "startedAt">): MetricResult {
   const empty = na === 0 || nb === 0;

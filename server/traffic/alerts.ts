@@ -15,13 +15,15 @@ const WEBHOOK_TIMEOUT_MS = 5000;
 type Kind = (typeof serviceAlerts.$inferSelect)["kind"];
 export interface AlertInput { kind: Kind; key: string; message: string; details?: Record<string, unknown> }
 
-/** Inserts the alert unless the same one was raised lately; returns its id, to deliver after the commit. */
+/**
+ * Inserts the alert unless the same one was raised in this quarter hour (by any runner: a unique
+ * index decides); returns its id, to deliver after the commit.
+ */
 export async function raiseAlert(tx: DbOrTx, service: { id: string; orgId: string }, a: AlertInput): Promise<number | null> {
-  const recent = await tx.select({ id: serviceAlerts.id }).from(serviceAlerts)
-    .where(and(eq(serviceAlerts.serviceId, service.id), eq(serviceAlerts.dedupeKey, a.key), sql`${serviceAlerts.at} > now() - make_interval(mins => ${QUIET_MINUTES})`)).limit(1);
-  if (recent.length > 0) return null;
-  const [row] = await tx.insert(serviceAlerts).values({ orgId: service.orgId, serviceId: service.id, kind: a.kind, dedupeKey: a.key, message: a.message, details: a.details ?? null }).returning({ id: serviceAlerts.id });
-  return row.id;
+  const slot = Math.floor(Date.now() / (QUIET_MINUTES * 60_000));
+  const [row] = await tx.insert(serviceAlerts).values({ orgId: service.orgId, serviceId: service.id, kind: a.kind, dedupeKey: a.key, slot, message: a.message, details: a.details ?? null })
+    .onConflictDoNothing().returning({ id: serviceAlerts.id });
+  return row?.id ?? null;
 }
 
 /** Posts an alert to its service's webhook and records what it answered. Never throws. */

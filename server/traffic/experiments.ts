@@ -5,7 +5,7 @@ import { inferenceServices, serviceFeedback, serviceStats, serviceVariants, type
 import { ValidationError } from "@/server/errors";
 import { forgetService } from "@/server/inference/gateway-state";
 import { getServiceRow, variantsOf, type Service } from "@/server/inference/service-rows";
-import { changed, liveService } from "@/server/inference/variants";
+import { assertNoRollout, changed, liveService } from "@/server/inference/variants";
 import { wakeRunner } from "@/server/runner/wake";
 import type { Actor } from "@/server/tenancy/actor";
 import { recordAudit } from "@/server/tenancy/audit";
@@ -57,7 +57,7 @@ export async function abAnalysis(db: DbOrTx, orgId: string, idOrName: string, op
   const others = variants.filter((v) => v.id !== baseline.id);
   const comparisons = compareVariants(data.get(baseline.name)!, others.map((v) => data.get(v.name)!), experiment);
   return {
-    since: start.toISOString(), experiment: service.experiment, settings: experiment, baseline: baseline.name,
+    since: start.toISOString(), experiment: service.experiment, settings: experiment, baseline: baseline.name, shadows: variants.filter((v) => v.shadowPercent > 0).map((v) => v.name),
     variants: [...data.values()].map((d) => ({ name: d.name, requests: d.requests, errors: d.errors, latencyMean: d.latency.n ? d.latency.sum / d.latency.n : null, ttftMean: d.ttft.n ? d.ttft.sum / d.ttft.n : null, thumbs: d.thumbs, scores: d.scores.length })),
     comparisons,
   };
@@ -71,13 +71,15 @@ async function variantData(db: DbOrTx, serviceId: string, names: string[], since
   const out = new Map<string, VariantData>();
   for (const name of names) {
     const mine = stats.filter((m) => m.variant === name);
+    // Minutes recorded before the sums were kept have none: they count for rates, not for means.
+    const summed = mine.filter((m) => m.latencySum > 0 || m.requests === 0);
     const sumHist = (k: "latency" | "ttft") => mine.reduce<number[]>((a, m) => m[k].map((c, i) => c + (a[i] ?? 0)), []);
     const fb = feedback.filter((f) => f.variant === name);
     const thumbs = fb.filter((f) => f.kind === "thumb");
     out.set(name, {
       name, requests: mine.reduce((a, m) => a + m.requests, 0), errors: mine.reduce((a, m) => a + m.errors, 0),
-      latency: { n: mine.reduce((a, m) => a + m.requests, 0), sum: mine.reduce((a, m) => a + m.latencySum, 0), sumSq: mine.reduce((a, m) => a + m.latencySumSq, 0), histogram: sumHist("latency") },
-      ttft: { n: sumHist("ttft").reduce((a, b) => a + b, 0), sum: mine.reduce((a, m) => a + m.ttftSum, 0), sumSq: mine.reduce((a, m) => a + m.ttftSumSq, 0), histogram: sumHist("ttft") },
+      latency: { n: summed.reduce((a, m) => a + m.requests, 0), sum: summed.reduce((a, m) => a + m.latencySum, 0), sumSq: summed.reduce((a, m) => a + m.latencySumSq, 0), histogram: sumHist("latency") },
+      ttft: { n: summed.reduce((a, m) => a + m.ttft.reduce((x, c) => x + c, 0), 0), sum: summed.reduce((a, m) => a + m.ttftSum, 0), sumSq: summed.reduce((a, m) => a + m.ttftSumSq, 0), histogram: sumHist("ttft") },
       thumbs: { up: thumbs.filter((f) => f.value === 1).length, n: thumbs.length },
       scores: fb.filter((f) => f.kind === "score").map((f) => f.value),
     });
@@ -90,15 +92,22 @@ export async function promoteVariant(db: Db, orgId: string, actor: Actor, idOrNa
   const serviceId = await db.transaction(async (tx) => {
     const s = await liveService(tx, orgId, idOrName);
     const all = await variantsOf(tx, s.id);
+    await assertNoRollout(tx, s.id);
     const winner = all.find((v) => v.name === variant);
     if (!winner) throw new ValidationError(`No variant named "${variant}"`);
     if (winner.shadowPercent > 0) throw new ValidationError("A shadow takes no live traffic: set its shadow share to 0 first");
     for (const v of all) if (v.shadowPercent === 0) await tx.update(serviceVariants).set({ weight: v.id === winner.id ? 100 : 0 }).where(eq(serviceVariants.id, v.id));
-    if (s.experiment) await tx.update(inferenceServices).set({ experiment: { ...s.experiment, outcome: { variant, at: new Date().toISOString(), by: actor.label, reason } } }).where(eq(inferenceServices.id, s.id));
+    if (s.experiment) await recordOutcome(tx, s, { variant, at: new Date().toISOString(), by: actor.label, reason });
     await changed(tx, s);
     await recordAudit(tx, { orgId, actor, action: "inference_service.promote", targetType: "inference_service", targetId: s.id, details: { variant, reason } });
     return s.id;
   });
   forgetService(serviceId);
   wakeRunner();
+}
+
+/** The test's decision, kept on the service: it is not looked at again until the test restarts. */
+export async function recordOutcome(db: DbOrTx, s: Service, outcome: NonNullable<Experiment["outcome"]>) {
+  if (!s.experiment) return;
+  await db.update(inferenceServices).set({ experiment: { ...s.experiment, outcome } }).where(eq(inferenceServices.id, s.id));
 }

@@ -46,10 +46,13 @@ export const rolloutController: Controller<typeof serviceRollouts> = {
       if (!pair.baseline) return end("PROMOTED", `The baseline variant ${r.baseline} was removed: the candidate keeps the traffic`);
       const p = pair as Pair;
 
+      const candidateReplicas = (await replicasOf(tx, service.id)).filter((x) => x.variantId === p.candidate.id);
+      const readyCount = candidateReplicas.filter((x) => x.state === "ready").length;
       if (r.stepIndex < 0) {
-        const replicas = (await replicasOf(tx, service.id)).filter((x) => x.variantId === p.candidate.id);
-        if (!replicas.some((x) => x.state === "ready")) {
-          if (Date.now() - r.createdAt.getTime() > READY_TIMEOUT_MS) {
+        const replicas = candidateReplicas;
+        if (readyCount === 0) {
+          // Counted from the start, or from the resume of a rollout paused while it waited.
+          if (Date.now() - (r.stepStartedAt ?? r.createdAt).getTime() > READY_TIMEOUT_MS) {
             const why = replicas.find((x) => x.lastError)?.lastError ?? service.statusMessage ?? "no replica started";
             return end("ROLLED_BACK", `The candidate's replicas did not become ready in ${READY_TIMEOUT_MS / 60_000} minutes: ${why}`);
           }
@@ -60,10 +63,13 @@ export const rolloutController: Controller<typeof serviceRollouts> = {
 
       const dueAt = (r.stepStartedAt?.getTime() ?? 0) + r.intervalSeconds * 1000;
       if (Date.now() < dueAt) return hold(r, dueAt - Date.now());
+      // Rolling: the step's replicas must be up before it is judged (the baseline gave one up for it).
+      const wanted = r.steps[r.stepIndex].candidateReplicas;
+      if (wanted !== undefined && readyCount < wanted) return hold(r, 1000, `Step ${r.stepIndex + 1}: waiting for ${r.candidate}'s replica ${readyCount + 1} of ${wanted} to be ready`);
       const isLast = r.stepIndex === r.steps.length - 1;
       if (r.strategy === "immediate") return end("PROMOTED", `Switched ${r.candidate} to 100 % at once`);
 
-      const window = summarizeWindow(difference(await countersOf(tx, service.id, r.candidate), r.stepCounters));
+      const window = summarizeWindow(difference(await countersOf(tx, service.id, r.candidate, r.stepStartedAt ?? r.createdAt), r.stepCounters));
       const verdict = judge(window, r.slo, r.minRequests);
       const weight = r.steps[r.stepIndex].weight;
       const analysis = { at: new Date().toISOString(), step: r.stepIndex, weight, verdict: verdict.kind, message: verdict.message, window };

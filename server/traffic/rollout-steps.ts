@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { rolloutEvents, serviceRollouts, serviceVariants } from "@/server/db/schema";
+import { inferenceServices, rolloutEvents, serviceReplicas, serviceRollouts, serviceVariants } from "@/server/db/schema";
 import { changed, dropVariant } from "@/server/inference/variants";
 import type { Service, Variant } from "@/server/inference/service-rows";
 import type { Actor } from "@/server/tenancy/actor";
@@ -34,25 +34,45 @@ export async function applyStep(tx: DbOrTx, r: Rollout, p: Pair, i: number) {
   await changed(tx, p.service);
 }
 
-/** The counters a step's analysis starts from, and when it started. */
+/** The counters a step's analysis starts from, and when it started (the counters count from that minute on). */
 export async function stepStart(tx: DbOrTx, r: Rollout, candidate: string) {
-  return { stepStartedAt: sql`now()`, stepCounters: await countersOf(tx, r.serviceId, candidate) };
+  const at = new Date();
+  return { stepStartedAt: at, stepCounters: await countersOf(tx, r.serviceId, candidate, at) };
 }
 
 /**
  * Moves the rollout to its end: PROMOTED gives the candidate all the traffic (and, rolling, all
- * the replicas) and removes the baseline; ROLLED_BACK gives the baseline its traffic and replicas
- * back and removes the candidate. Stats stay, by variant name. False when someone else moved it first.
+ * the replicas), ROLLED_BACK gives the baseline its traffic and replicas back. The loser goes to
+ * weight 0 and is removed once the kept variant has a ready replica — until then it still answers
+ * (a variant at weight 0 serves when no weighted one can), so nobody gets a 503 while, say, a
+ * rolled-back baseline's replicas start again. Stats stay, by variant name. False when someone
+ * else moved the rollout first.
  */
 export async function finish(tx: DbOrTx, r: Rollout, p: Partial<Pair> & { service: Service }, to: "PROMOTED" | "ROLLED_BACK", actor: Actor, reason: string, leaseOwner?: string): Promise<boolean> {
   const moved = await rolloutLifecycle.transition(tx, { id: r.id, orgId: r.orgId, from: r.status as RolloutStatus, to, version: r.version, leaseOwner, actor, reason, set: { statusMessage: reason } });
   if (!moved.ok) return false;
-  const [keep, drop] = to === "PROMOTED" ? [p.candidate, p.baseline] : [p.baseline, p.candidate];
+  const [keep, lose] = to === "PROMOTED" ? [p.candidate, p.baseline] : [p.baseline, p.candidate];
   if (keep) await setVariant(tx, keep, { weight: 100, ...(r.strategy === "rolling" ? { replicas: Math.max(1, r.baselineReplicas) } : {}) });
-  if (drop) await dropVariant(tx, p.service, drop);
+  if (lose) await setVariant(tx, lose, { weight: 0 });
   await changed(tx, p.service);
   await recordEvent(tx, r, to === "PROMOTED" ? "promote" : "rollback", reason, { weight: to === "PROMOTED" ? 100 : 0 });
+  if (keep && lose) await retireLoser(tx, moved.row as Rollout);
   return true;
+}
+
+/** Removes a finished rollout's losing variant once the kept one can answer (at once when it already can). */
+export async function retireLoser(tx: DbOrTx, r: Rollout) {
+  const [keepName, loseName] = r.status === "PROMOTED" ? [r.candidate, r.baseline] : [r.baseline, r.candidate];
+  const [service] = await tx.select().from(inferenceServices).where(eq(inferenceServices.id, r.serviceId));
+  if (!service || service.status === "STOPPED") return;
+  const variants = await tx.select().from(serviceVariants).where(eq(serviceVariants.serviceId, r.serviceId));
+  const keep = variants.find((v) => v.name === keepName);
+  const lose = variants.find((v) => v.name === loseName);
+  if (!keep || !lose || lose.weight > 0) return; // someone gave it traffic again: theirs now
+  const ready = await tx.select({ id: serviceReplicas.id }).from(serviceReplicas).where(and(eq(serviceReplicas.variantId, keep.id), eq(serviceReplicas.state, "ready"))).limit(1);
+  if (ready.length === 0) return;
+  await dropVariant(tx, service, lose);
+  await changed(tx, service);
 }
 
 /** The rollback alert, raised in the same transaction (delivered after it commits). */

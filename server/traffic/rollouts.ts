@@ -50,6 +50,8 @@ export async function startRollout(db: Db, orgId: string, actor: Actor, idOrName
     }
     if (candidate.id === baseline.id) throw new ValidationError("The candidate is the baseline");
     await tx.update(serviceVariants).set({ weight: 0 }).where(eq(serviceVariants.id, candidate.id));
+    // Rolling without surge (maxSurge 0, maxUnavailable 1): the candidate's first replica takes one of the baseline's.
+    if (input.strategy === "rolling" && baseline.replicas > 1) await tx.update(serviceVariants).set({ replicas: baseline.replicas - 1 }).where(eq(serviceVariants.id, baseline.id));
     if (variants.some((v) => v.id !== baseline.id && v.id !== candidate.id && v.weight > 0)) throw new ConflictError("Other variants take traffic: a rollout moves it between two; set their weights to 0 first");
     const created = await rolloutLifecycle.create(tx, {
       values: {
@@ -89,7 +91,8 @@ export async function actOnRollout(db: Db, orgId: string, actor: Actor, idOrName
       if ((action === "pause") !== (status === "PROGRESSING")) throw new ConflictError(`The rollout is ${status.toLowerCase()}`);
       const to = action === "pause" ? "PAUSED" : "PROGRESSING";
       // Resuming starts the step's analysis afresh: what happened while paused is not judged.
-      const set = action === "pause" ? { nextCheckAt: null, statusMessage: `Paused ${by}` } : { nextCheckAt: new Date(), statusMessage: `Resumed ${by}`, ...(r.stepIndex >= 0 ? await stepStart(tx, r, r.candidate) : {}) };
+      // A resumed wait for the candidate's replicas gets its full time again.
+      const set = action === "pause" ? { nextCheckAt: null, statusMessage: `Paused ${by}` } : { nextCheckAt: new Date(), statusMessage: `Resumed ${by}`, ...(r.stepIndex >= 0 ? await stepStart(tx, r, r.candidate) : { stepStartedAt: new Date() }) };
       const moved = await rolloutLifecycle.transition(tx, { id: r.id, orgId, from: status, to, version: r.version, actor, reason: `${action === "pause" ? "Paused" : "Resumed"} ${by}`, set });
       if (!moved.ok) throw new ConflictError("The rollout moved meanwhile: try again");
       await recordEvent(tx, r, action, `${action === "pause" ? "Paused" : "Resumed"} ${by}`);

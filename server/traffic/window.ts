@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { serviceStats, type ServiceSlo, type VariantCounters } from "@/server/db/schema";
 import { BUCKETS_MS } from "@/server/inference/gateway-state";
@@ -13,9 +13,11 @@ export { histogramQuantile };
 
 const zeros = () => new Array<number>(BUCKETS_MS.length + 1).fill(0);
 
-export async function countersOf(db: DbOrTx, serviceId: string, variant: string): Promise<VariantCounters> {
+/** The variant's counters summed from the minute of `since` on: two readings with the same `since` subtract exactly. */
+export async function countersOf(db: DbOrTx, serviceId: string, variant: string, since: Date): Promise<VariantCounters> {
+  const from = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
   const rows = await db.select({ requests: serviceStats.requests, errors: serviceStats.errors, latency: serviceStats.latency, ttft: serviceStats.ttft })
-    .from(serviceStats).where(and(eq(serviceStats.serviceId, serviceId), eq(serviceStats.variant, variant), sql`${serviceStats.minute} > now() - interval '7 days'`));
+    .from(serviceStats).where(and(eq(serviceStats.serviceId, serviceId), eq(serviceStats.variant, variant), gte(serviceStats.minute, from)));
   const total: VariantCounters = { requests: 0, errors: 0, latency: zeros(), ttft: zeros() };
   for (const r of rows) {
     total.requests += r.requests;

@@ -7,6 +7,8 @@ import { startAppHttp } from "../helpers/app-http";
 import { apiKeyFor, callerFor, createOrgWithAdmin, unique } from "../helpers/fixtures";
 import { kubeconfig } from "../helpers/kubeconfig";
 import { testRunnerOptions } from "../helpers/runner";
+import { getDb } from "@/server/db/client";
+import { flushGatewayStats } from "@/server/inference/gateway-state";
 import { driveServiceUntil } from "../helpers/services";
 
 /**
@@ -77,6 +79,42 @@ describe("the kubernetes backend", () => {
     await caller.inference.delete({ org: t.slug, serviceId: id });
     expect(kube.store.deployments.size + kube.store.services.size + kube.store.secrets.size).toBe(0);
     await caller.clusters.delete({ org: t.slug, clusterId });
+  });
+
+  it("hands the replicas over one at a time in a rolling update", async () => {
+    const kube = await new FakeKubeApps({ token: "kube-token", readyAfterMs: 50 }).listen();
+    fakes.push(kube);
+    const t = await createOrgWithAdmin();
+    const caller = await callerFor(t.adminId);
+    const cluster = `gpu-${unique()}`;
+    await caller.clusters.register({ org: t.slug, cluster: { kind: "kuberay", name: cluster, kubeconfig: kubeconfig(kube.url), inCluster: false, insecureSkipTlsVerify: false, namespace: "serving", rayImage: "rayproject/ray:2.52.0" } });
+    const { id } = await caller.inference.create({ org: t.slug, service: { name: "rolled", backend: "kubernetes", cluster, source: "org/model-a", replicas: 2, gpus: 0 } as never });
+    await driveUntil(id, (s, r) => s.status === "READY" && r.length === 2);
+    const { id: rolloutId } = await caller.traffic.startRollout({ org: t.slug, serviceId: id, rollout: { strategy: "rolling", candidate: { name: "b", source: "org/model-b", gpus: 0 }, intervalSeconds: 1, minRequests: 1 } as never });
+    const user = await apiKeyFor(t, "user");
+    const replicasOf = (variant: string) => Number(kube.store.deployments.get(`serving/${objectName("rolled", variant, id)}`)?.spec?.replicas ?? 0);
+    const seen: Array<[number, number]> = [];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await (await fetch(`${app.url}/api/v1/services/rolled/v1/completions`, { method: "POST", headers: { authorization: `Bearer ${user}`, "content-type": "application/json" }, body: JSON.stringify({ prompt: "x", max_tokens: 2 }) })).arrayBuffer();
+      await flushGatewayStats(await getDb());
+      await driveServiceUntil(opts, id, () => true);
+      const pair: [number, number] = [replicasOf("primary"), replicasOf("b")];
+      if (seen.at(-1)?.join() !== pair.join()) seen.push(pair);
+      const r = await caller.traffic.rollout({ org: t.slug, serviceId: id, rolloutId });
+      if (r.status === "PROMOTED") break;
+      expect(r.status).toBe("PROGRESSING");
+      if (Date.now() > deadline) throw new Error(`rollout stayed at step ${r.stepIndex}: ${r.statusMessage}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    // Deployments (baseline, candidate): 2 + 1 while the candidate starts → 1 + 1 at half the traffic → 0 + 2.
+    expect(seen).toContainEqual([1, 1]);
+    expect(seen.at(-1)).toEqual([0, 2]);
+    const events = (await caller.traffic.rollout({ org: t.slug, serviceId: id, rolloutId })).events.filter((e) => e.kind === "step");
+    expect(events.map((e) => e.message)).toEqual(["Step 1 of 2: b at 50 % with 1 of 2 replicas", "Step 2 of 2: b at 100 % with 2 of 2 replicas"]);
+    const service = await caller.inference.get({ org: t.slug, serviceId: id });
+    expect(service.variants.map((v) => [v.name, v.weight, v.desiredReplicas])).toEqual([["b", 100, 2]]);
+    await driveUntil(id, () => !kube.store.deployments.has(`serving/${objectName("rolled", "primary", id)}`));
   });
 
   it("refuses what the backend cannot run, with the field at fault", async () => {

@@ -143,4 +143,26 @@ describe("rollouts", () => {
     expect(back.events.map((e) => e.kind)).toEqual(["start", "step", "pause", "resume", "rollback"]);
     expect((await api(`/${service.id}/rollouts/${id}/promote`, { method: "POST" })).status).toBe(409);
   });
+
+  it("switches blue-green at once after the candidate is ready, analyses once, then removes the baseline; immediate skips the analysis", async () => {
+    const { api, call, service } = await setup("blue-green");
+    const green = await fake();
+    const started = await api(`/${service.id}/rollouts`, { body: { strategy: "blue-green", candidate: { name: "green", servedModel: "fake-model", endpoints: [green.url] }, intervalSeconds: 1, minRequests: 5 } });
+    const { id, steps } = (await started.json()) as { id: string; steps: unknown[] };
+    expect(steps).toEqual([{ weight: 100 }]);
+    const { rollout } = await drive(service.id, id, call);
+    expect(rollout.status).toBe("PROMOTED");
+    const events = ((await (await api(`/${service.id}/rollouts/${id}`)).json()) as { events: Array<{ kind: string; weight: number | null }> }).events;
+    expect(events.map((e) => [e.kind, e.weight])).toEqual([["start", 0], ["step", 100], ["analysis", 100], ["promote", 100]]);
+
+    const next = await fake();
+    const quick = await api(`/${service.id}/rollouts`, { body: { strategy: "immediate", candidate: { name: "next", servedModel: "fake-model", endpoints: [next.url] } } });
+    const q = (await quick.json()) as { id: string };
+    const done = await drive(service.id, q.id, call);
+    expect(done.rollout).toMatchObject({ status: "PROMOTED", statusMessage: "Switched next to 100 % at once" });
+    const variants = ((await (await api(`/${service.id}`)).json()) as { variants: Array<{ name: string }> }).variants;
+    expect(variants.map((v) => v.name)).toEqual(["next"]);
+    // Rolling hands replicas over: not for endpoints Anvil does not run.
+    expect((await api(`/${service.id}/rollouts`, { body: { strategy: "rolling", candidate: { name: "r", servedModel: "fake-model", endpoints: [green.url] } } })).status).toBe(400);
+  });
 });

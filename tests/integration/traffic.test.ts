@@ -121,7 +121,7 @@ describe("traffic", () => {
     const { api, call, service, user } = await setup("feedback", [{ name: "only", weight: 100, endpoints: [a.url] }]);
     const res = await call();
     const requestId = res.headers.get("x-anvil-request-id")!;
-    expect(requestId).toMatch(/^only\.[0-9a-f]{16}$/);
+    expect(requestId).toMatch(/^only\.[0-9a-f]{16}\.[0-9a-f]{16}$/);
     const sent = await api(`/${service.id}/feedback`, { body: { requestId, thumb: "up" }, key: user });
     expect(sent.status).toBe(201);
     expect(await sent.json()).toEqual({ requestId, variant: "only", kind: "thumb", value: 1 });
@@ -129,6 +129,13 @@ describe("traffic", () => {
     expect((await api(`/${service.id}/feedback`, { body: { requestId, score: 0.25 }, key: user })).status).toBe(201);
     const rows = await (await getDb()).select().from(serviceFeedback).where(and(eq(serviceFeedback.serviceId, service.id)));
     expect(rows.map((r) => [r.kind, r.value])).toEqual([["score", 0.25]]);
+    // An id the gateway did not give (made up, or another variant's name on a real one) is refused.
+    const [, nonce, mac] = requestId.split(".");
+    for (const forged of [`only.${"0".repeat(16)}.${mac}`, `other.${nonce}.${mac}`]) {
+      const res = await api(`/${service.id}/feedback`, { body: { requestId: forged, thumb: "up" }, key: user });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain("did not give that request id");
+    }
     for (const bad of [{ requestId: "nope", thumb: "up" }, { requestId, thumb: "up", score: 1 }, { requestId }, { requestId, thumb: "sideways" }]) {
       expect((await api(`/${service.id}/feedback`, { body: bad, key: user })).status).toBe(400);
     }

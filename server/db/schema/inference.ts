@@ -52,7 +52,7 @@ export interface ServiceSlo { maxErrorRate?: number; maxP95LatencyMs?: number; m
 export interface Experiment {
   metric: "success" | "latency" | "ttft" | "thumbs" | "score"; minimumEffect: number; alpha: number; power: number; autoPromote: boolean; startedAt: string;
   /** Set when a winner was promoted (by hand or by itself): the test is over. */
-  outcome?: { variant: string; at: string; by: string; reason: string };
+  outcome?: { variant: string; at: string; by: string; reason: string; /** The baseline stayed: no variant won. */ kept?: boolean };
 }
 
 export interface StickyKey { from: "header" | "field"; name: string }

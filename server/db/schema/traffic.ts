@@ -100,11 +100,16 @@ export const serviceAlerts = pgTable("service_alerts", {
   serviceId: uuid("service_id").notNull().references(() => inferenceServices.id, { onDelete: "cascade" }),
   at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   kind: text("kind").$type<"slo" | "drift" | "rollback">().notNull(),
-  /** The same condition raises one alert per quarter hour, not one per check. */
+  /** The same condition raises one alert per quarter hour (`slot`: quarter hours since 1970), not one per check, whichever runner sees it. */
   dedupeKey: text("dedupe_key").notNull(),
+  slot: integer("slot").notNull(),
   message: text("message").notNull(),
   details: jsonb("details").$type<Record<string, unknown>>(),
   /** What the webhook answered ("200", "timeout", …); null without a webhook. */
   delivery: text("delivery"),
   acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
-}, (t) => [index("service_alerts_service_idx").on(t.serviceId, t.at), check("service_alerts_kind", sql`kind in ('slo', 'drift', 'rollback')`)]);
+}, (t) => [
+  index("service_alerts_service_idx").on(t.serviceId, t.at),
+  uniqueIndex("service_alerts_once_idx").on(t.serviceId, t.dedupeKey, t.slot),
+  check("service_alerts_kind", sql`kind in ('slo', 'drift', 'rollback')`),
+]);

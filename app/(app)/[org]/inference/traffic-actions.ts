@@ -2,7 +2,7 @@
 
 import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
-import { attempt, formText as text } from "@/server/api/form-actions";
+import { attempt, formText as text, refusedFormState } from "@/server/api/form-actions";
 import { serverApi } from "@/server/api/rsc";
 import { autoscalingSchema, sloSchema } from "@/server/inference/service-input";
 import { experimentSchema } from "@/server/traffic/experiments";
@@ -41,14 +41,18 @@ export async function startRolloutAction(org: string, serviceId: string, backend
   }, v);
 }
 
-/** A button on a running rollout. If the rollout moved first (the analysis promoted it), the refreshed page shows where it is. */
-export async function rolloutAction(org: string, serviceId: string, rolloutId: string, action: "pause" | "resume" | "promote" | "rollback"): Promise<void> {
+/**
+ * A button on a running rollout. If the rollout moved first (the analysis promoted it), the
+ * refreshed page shows where it is; another refusal comes back as its reason.
+ */
+export async function rolloutAction(org: string, serviceId: string, rolloutId: string, action: "pause" | "resume" | "promote" | "rollback"): Promise<string | null> {
   try {
     await (await serverApi()).traffic.actOnRollout({ org, serviceId, rolloutId, action });
   } catch (err) {
-    if (!(err instanceof TRPCError) || err.code !== "CONFLICT") throw err;
+    if (!(err instanceof TRPCError) || err.code !== "CONFLICT") return refusedFormState(err).error ?? "Refused";
   }
   revalidatePath(path(org, serviceId));
+  return null;
 }
 
 export async function setExperimentAction(org: string, serviceId: string, _prev: FormState, form: FormData): Promise<FormState> {
@@ -62,9 +66,15 @@ export async function setExperimentAction(org: string, serviceId: string, _prev:
   }, v);
 }
 
-export async function promoteAction(org: string, serviceId: string, variant: string): Promise<void> {
-  await (await serverApi()).traffic.promote({ org, serviceId, variant });
+/** A refusal comes back as its reason (e.g. a rollout is moving the traffic), for the page to show; null when done. */
+export async function promoteAction(org: string, serviceId: string, variant: string): Promise<string | null> {
+  try {
+    await (await serverApi()).traffic.promote({ org, serviceId, variant });
+  } catch (err) {
+    return refusedFormState(err).error ?? "Refused";
+  }
   revalidatePath(path(org, serviceId));
+  return null;
 }
 
 /** The SLO, sticky assignment and the alert webhook. Empty fields clear what they set. */
