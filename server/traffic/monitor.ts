@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { inferenceServices, serviceRollouts, serviceStats, type VariantCounters } from "@/server/db/schema";
+import { inferenceServices, serviceRollouts } from "@/server/db/schema";
 import { log } from "@/server/log";
 import { systemActor } from "@/server/tenancy/actor";
 import { deliverAlert, raiseAlert } from "./alerts";
@@ -9,7 +9,7 @@ import { abAnalysis, promoteVariant, recordOutcome } from "./experiments";
 import { rolloutLifecycle, type RolloutStatus } from "./rollout-lifecycle";
 import { retireLoser } from "./rollout-steps";
 import { DEFAULT_SLO } from "./rollout-input";
-import { judge, summarizeWindow } from "./window";
+import { countersByVariant, judge, summarizeWindow } from "./window";
 
 /**
  * What the runner watches on every live service, twice a minute: the SLO over the last five
@@ -42,7 +42,7 @@ export async function watchServices(db: Db) {
     try {
       const alerts: Array<number | null> = [];
       const slo = service.slo ?? DEFAULT_SLO;
-      for (const [variant, counters] of await recentCounters(db, service.id)) {
+      for (const [variant, counters] of await countersByVariant(db, service.id, new Date(Date.now() - SLO_WINDOW_MINUTES * 60_000))) {
         const verdict = judge(summarizeWindow(counters), slo, SLO_MIN_REQUESTS);
         if (verdict.kind === "breach") alerts.push(await raiseAlert(db, service, { kind: "slo", key: `slo:${variant}`, message: `${variant}: ${verdict.message} over the last ${SLO_WINDOW_MINUTES} minutes`, details: { variant, slo } }));
       }
@@ -55,17 +55,6 @@ export async function watchServices(db: Db) {
       log.warn("traffic watch: a service's check failed", { serviceId: service.id, err });
     }
   }
-}
-
-async function recentCounters(db: Db, serviceId: string): Promise<Map<string, VariantCounters>> {
-  const rows = await db.select().from(serviceStats).where(and(eq(serviceStats.serviceId, serviceId), gte(serviceStats.minute, sql`now() - make_interval(mins => ${SLO_WINDOW_MINUTES})`)));
-  const out = new Map<string, VariantCounters>();
-  for (const r of rows) {
-    const c = out.get(r.variant);
-    out.set(r.variant, c ? { requests: c.requests + r.requests, errors: c.errors + r.errors, latency: r.latency.map((v, i) => v + (c.latency[i] ?? 0)), ttft: r.ttft.map((v, i) => v + (c.ttft[i] ?? 0)) }
-      : { requests: r.requests, errors: r.errors, latency: r.latency, ttft: r.ttft });
-  }
-  return out;
 }
 
 /**

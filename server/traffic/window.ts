@@ -13,20 +13,25 @@ export { histogramQuantile };
 
 const zeros = () => new Array<number>(BUCKETS_MS.length + 1).fill(0);
 
-/** The variant's counters summed from the minute of `since` on: two readings with the same `since` subtract exactly. */
-export async function countersOf(db: DbOrTx, serviceId: string, variant: string, since: Date): Promise<VariantCounters> {
+/** Each variant's counters summed from the minute of `since` on: two readings with the same `since` subtract exactly. */
+export async function countersByVariant(db: DbOrTx, serviceId: string, since: Date, variant?: string): Promise<Map<string, VariantCounters>> {
   const from = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
-  const rows = await db.select({ requests: serviceStats.requests, errors: serviceStats.errors, latency: serviceStats.latency, ttft: serviceStats.ttft })
-    .from(serviceStats).where(and(eq(serviceStats.serviceId, serviceId), eq(serviceStats.variant, variant), gte(serviceStats.minute, from)));
-  const total: VariantCounters = { requests: 0, errors: 0, latency: zeros(), ttft: zeros() };
+  const rows = await db.select({ variant: serviceStats.variant, requests: serviceStats.requests, errors: serviceStats.errors, latency: serviceStats.latency, ttft: serviceStats.ttft })
+    .from(serviceStats).where(and(eq(serviceStats.serviceId, serviceId), gte(serviceStats.minute, from), variant === undefined ? undefined : eq(serviceStats.variant, variant)));
+  const out = new Map<string, VariantCounters>();
   for (const r of rows) {
+    const total = out.get(r.variant) ?? { requests: 0, errors: 0, latency: zeros(), ttft: zeros() };
     total.requests += r.requests;
     total.errors += r.errors;
     total.latency = total.latency.map((v, i) => v + (r.latency[i] ?? 0));
     total.ttft = total.ttft.map((v, i) => v + (r.ttft[i] ?? 0));
+    out.set(r.variant, total);
   }
-  return total;
+  return out;
 }
+
+export const countersOf = async (db: DbOrTx, serviceId: string, variant: string, since: Date): Promise<VariantCounters> =>
+  (await countersByVariant(db, serviceId, since, variant)).get(variant) ?? { requests: 0, errors: 0, latency: zeros(), ttft: zeros() };
 
 export function difference(now: VariantCounters, before: VariantCounters | null): VariantCounters {
   if (!before) return now;
