@@ -92,6 +92,7 @@ test("a canary rolled back on errors, then run healthy and promoted", async ({ p
   await form.locator("#target").fill("8");
   await form.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("No scaling decision yet")).toBeVisible();
+  await expect(page.getByTestId("autoscaling-form").getByLabel("Scale the replicas on load")).toBeChecked();
   expect((await (await page.request.get("/api/v1/inference/services/bard/scaling", { headers: bearer })).json()).policy).toMatchObject({ metric: "concurrency", target: 8, minReplicas: 1, maxReplicas: 2 });
   await page.screenshot({ path: `${SCREENS_DIR}/15-autoscaling.png`, fullPage: true });
 });

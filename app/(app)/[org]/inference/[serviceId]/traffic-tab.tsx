@@ -29,7 +29,8 @@ export async function TrafficTab({ tab, org, service: s, versions, canEdit }: { 
   if (tab === "scaling") {
     const events = await api.traffic.scaling({ org, serviceId: s.id });
     return card("Autoscaling", "Replicas follow a load signal vLLM reports, as Kubernetes' HPA does, with stabilisation windows; every decision is kept with its reason.",
-      <ScalingPanel org={org} serviceId={s.id} backend={s.backend} policy={s.autoscaling} events={events} now={Date.now()} canEdit={canEdit} />);
+      // Keyed by the policy: a saved change remounts the form with what was saved (its switch included).
+      <ScalingPanel key={JSON.stringify(s.autoscaling)} org={org} serviceId={s.id} backend={s.backend} policy={s.autoscaling} events={events} now={Date.now()} canEdit={canEdit} />);
   }
   const [alerts, drift] = await Promise.all([api.traffic.alerts({ org, serviceId: s.id }), api.traffic.drift({ org, serviceId: s.id })]);
   return card("Monitoring", "Alerts on the SLO, drift and rollbacks; drift per variant.",
